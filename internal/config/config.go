@@ -1,0 +1,63 @@
+// Package config reads a site's configuration: weeknotes.yaml, or a Jekyll
+// _config.yml when an existing Jekyll blog is built unchanged. It also knows
+// where a site keeps its posts, drafts, templates and static files, so that
+// both layouts (weeknotes' content/posts and Jekyll's _posts) are handled in
+// one place.
+package config
+
+import (
+	"time"
+)
+
+// FileNames are the configuration files looked for, in order. The first one
+// that exists is read.
+var FileNames = []string{"weeknotes.yaml", "weeknotes.yml", "_config.yml", "_config.yaml"}
+
+// Config is a site's configuration. Field names follow Jekyll where Jekyll has
+// the setting, so an existing _config.yml means the same thing here.
+type Config struct {
+	File string // path of the file read, relative to the site root; "" when none exists
+
+	Title       string // site title: <title>, header, feed title
+	Description string // one-line description: <meta name=description>, feed subtitle
+	Author      string // default author of every post
+	URL         string // scheme and host, no trailing slash, e.g. https://example.org
+	BaseURL     string // path prefix the site is served under, "" or e.g. /blog (no trailing slash)
+	Permalink   string // post URL pattern; Jekyll styles "date", "pretty", "none" or placeholders
+	Timezone    string // IANA name, e.g. Europe/London; "" means UTC
+	Location    *time.Location // Timezone, loaded; never nil after Load
+	Paginate    int    // posts per home page; 0 means the default (10)
+	Language    string // <html lang>; default "en"
+
+	// Series names the series used for posts whose series marker has no name
+	// of its own ("S01E02 - ..."). Default "Weeknotes".
+	Series string
+
+	// Layout of the source folder, relative to the site root. Defaults depend
+	// on which layout exists: content/posts (weeknotes) or _posts (Jekyll).
+	PostsDir     string // e.g. content/posts or _posts
+	DraftsDir    string // e.g. content/drafts or _drafts; may not exist
+	TemplatesDir string // default "templates"
+	StaticDir    string // default "static"; copied to the output as /static/...
+
+	// Publish holds named publish targets, e.g. production: s3://bucket?region=eu-west-2.
+	Publish map[string]string
+	// Headers are Cache-Control and encoding rules applied by publish, first match wins.
+	Headers []HeaderRule
+
+	Params map[string]any // every key of the file, including unknown ones, for templates (site.Params)
+}
+
+// HeaderRule sets object headers for published files whose site path matches Glob.
+type HeaderRule struct {
+	Glob         string `yaml:"glob"`          // path.Match pattern against the slash path, e.g. "**.html" or "static/**"
+	CacheControl string `yaml:"cache_control"` // e.g. "public, max-age=300"
+	Gzip         bool   `yaml:"gzip"`          // store gzip-compressed with Content-Encoding: gzip
+}
+
+// Defaults of settings the author did not give.
+const (
+	DefaultPermalink = "/:year/:month/:day/:slug/"
+	DefaultPaginate  = 10
+	DefaultSeries    = "Weeknotes"
+)

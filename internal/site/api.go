@@ -1,0 +1,57 @@
+// Package site is the site model and the build: it loads posts, resolves
+// links between them, orders series, renders every page through the
+// templates in parallel, and writes the output. A Builder keeps what it
+// rendered so that the preview server can rebuild incrementally.
+package site
+
+import (
+	"io/fs"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// Options say what to build.
+type Options struct {
+	Source  string    // the site's root folder on disk
+	Theme   fs.FS     // the default theme: templates/ of the weeknotes repository, embedded in the binary
+	Drafts  bool      // include drafts and posts with published: false
+	Future  bool      // include posts dated after Now
+	BaseURL string    // overrides the configured url (scheme and host, with an optional path) when not ""
+	Now     time.Time // the build time, for leaving out future posts; zero means time.Now()
+	Strict  bool      // warnings fail the build
+	Preview bool      // marks the build as a preview (SiteData.Drafts), e.g. for badges on drafts
+}
+
+// File is one file of the output.
+type File struct {
+	Data   []byte // the bytes, for rendered files; nil for copied files
+	Source string // for copied static files: the file on disk to copy; "" for rendered files
+	Size   int64  // length in bytes
+	Hash   uint64 // content hash, to compare outputs without their bytes
+}
+
+// Output is a whole built site: slash paths (e.g. "2021/01/10/x/index.html",
+// "feed.xml") to files. It is never modified after a build returns it, so the
+// preview server can keep serving one while the next is built.
+type Output struct {
+	Files map[string]*File
+}
+
+// Stats summarise a build for the one-line report.
+type Stats struct {
+	Posts    int           // posts in the site
+	Drafts   int           // drafts left out (or, in previews, shown)
+	Pages    int           // rendered pages
+	Files    int           // output files in all, including copies
+	Rendered int           // pages actually rendered this time (fewer in incremental builds)
+	Duration time.Duration // wall time of the build
+}
+
+// Result is what a successful build produced.
+type Result struct {
+	Output      *Output
+	Diagnostics []diag.Diagnostic // warnings (and, with errors, returned in *diag.BuildError instead)
+	Stats       Stats
+	Changed     []string // output paths added, changed or removed since the previous build of this Builder, sorted
+}
