@@ -18,16 +18,16 @@ var FileNames = []string{"weeknotes.yaml", "weeknotes.yml", "_config.yml", "_con
 type Config struct {
 	File string // path of the file read, relative to the site root; "" when none exists
 
-	Title       string // site title: <title>, header, feed title
-	Description string // one-line description: <meta name=description>, feed subtitle
-	Author      string // default author of every post
-	URL         string // scheme and host, no trailing slash, e.g. https://example.org
-	BaseURL     string // path prefix the site is served under, "" or e.g. /blog (no trailing slash)
-	Permalink   string // post URL pattern; Jekyll styles "date", "pretty", "none" or placeholders
-	Timezone    string // IANA name, e.g. Europe/London; "" means UTC
+	Title       string         // site title: <title>, header, feed title
+	Description string         // one-line description: <meta name=description>, feed subtitle
+	Author      string         // default author of every post
+	URL         string         // scheme and host, no trailing slash, e.g. https://example.org
+	BaseURL     string         // path prefix the site is served under, "" or e.g. /blog (no trailing slash)
+	Permalink   string         // post URL pattern; Jekyll styles "date", "pretty", "none" or placeholders
+	Timezone    string         // IANA name, e.g. Europe/London; "" means UTC
 	Location    *time.Location // Timezone, loaded; never nil after Load
-	Paginate    int    // posts per home page; 0 means the default (10)
-	Language    string // <html lang>; default "en"
+	Paginate    int            // posts per home page; 0 means the default (10)
+	Language    string         // <html lang>; default "en"
 
 	// Series names the series used for posts whose series marker has no name
 	// of its own ("S01E02 - ..."). Default "Weeknotes".

@@ -1,0 +1,313 @@
+package config
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"testing/fstest"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// expected returns the configuration of a site with no settings, changed by edit.
+func expected(edit func(*Config)) Config {
+	c := Config{
+		Permalink:    DefaultPermalink,
+		Paginate:     DefaultPaginate,
+		Language:     "en",
+		Series:       DefaultSeries,
+		PostsDir:     "content/posts",
+		DraftsDir:    "content/drafts",
+		TemplatesDir: "templates",
+		StaticDir:    "static",
+		Publish:      map[string]string{},
+		Params:       map[string]any{},
+	}
+	if edit != nil {
+		edit(&c)
+	}
+	return c
+}
+
+func file(text string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(text)} }
+
+func dir() *fstest.MapFile { return &fstest.MapFile{Mode: 0o755 | 1<<31} }
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name     string
+		fsys     fstest.MapFS
+		want     Config
+		wantZone string // Location's name; "UTC" when empty
+	}{
+		{
+			name: "no configuration file",
+			fsys: fstest.MapFS{},
+			want: expected(nil),
+		},
+		{
+			name: "empty file",
+			fsys: fstest.MapFS{"weeknotes.yaml": file("# nothing yet\n")},
+			want: expected(func(c *Config) { c.File = "weeknotes.yaml" }),
+		},
+		{
+			name: "every setting",
+			fsys: fstest.MapFS{"weeknotes.yaml": file(`title: Weeknotes of a developer
+description: What I did this week
+author: Ada
+url: https://example.org/
+baseurl: /notes/
+permalink: pretty
+timezone: Europe/London
+paginate: 5
+lang: en-GB
+series: Weeknote
+publish:
+  production: s3://bucket?region=eu-west-2
+  staging: file:///tmp/site
+headers:
+  - glob: "**.html"
+    cache_control: public, max-age=300
+    gzip: true
+  - glob: static/**
+    cache_control: public, max-age=31536000, immutable
+theme_colour: teal
+`)},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.Title = "Weeknotes of a developer"
+				c.Description = "What I did this week"
+				c.Author = "Ada"
+				c.URL = "https://example.org"
+				c.BaseURL = "/notes"
+				c.Permalink = "pretty"
+				c.Timezone = "Europe/London"
+				c.Paginate = 5
+				c.Language = "en-GB"
+				c.Series = "Weeknote"
+				c.Publish = map[string]string{"production": "s3://bucket?region=eu-west-2", "staging": "file:///tmp/site"}
+				c.Headers = []HeaderRule{
+					{Glob: "**.html", CacheControl: "public, max-age=300", Gzip: true},
+					{Glob: "static/**", CacheControl: "public, max-age=31536000, immutable"},
+				}
+				c.Params = map[string]any{
+					"title": "Weeknotes of a developer", "description": "What I did this week", "author": "Ada",
+					"url": "https://example.org/", "baseurl": "/notes/", "permalink": "pretty",
+					"timezone": "Europe/London", "paginate": 5, "lang": "en-GB", "series": "Weeknote",
+					"publish": map[string]any{"production": "s3://bucket?region=eu-west-2", "staging": "file:///tmp/site"},
+					"headers": []any{
+						map[string]any{"glob": "**.html", "cache_control": "public, max-age=300", "gzip": true},
+						map[string]any{"glob": "static/**", "cache_control": "public, max-age=31536000, immutable"},
+					},
+					"theme_colour": "teal",
+				}
+			}),
+			wantZone: "Europe/London",
+		},
+		{
+			name: "Jekyll blog: _config.yml, _posts, author map, language",
+			fsys: fstest.MapFS{
+				"_config.yml":            file("title: Old blog\nauthor:\n  name: Grace\n  email: g@example.org\nlanguage: fr\n"),
+				"_posts/2020-01-01-x.md": file("hi"),
+			},
+			want: expected(func(c *Config) {
+				c.File = "_config.yml"
+				c.Title = "Old blog"
+				c.Author = "Grace"
+				c.Language = "fr"
+				c.PostsDir = "_posts"
+				c.DraftsDir = "_drafts"
+				c.Params = map[string]any{
+					"title": "Old blog", "language": "fr",
+					"author": map[string]any{"name": "Grace", "email": "g@example.org"},
+				}
+			}),
+		},
+		{
+			name: "weeknotes.yaml is read before _config.yml; content/posts before _posts",
+			fsys: fstest.MapFS{
+				"weeknotes.yaml":         file("title: New\n"),
+				"_config.yml":            file("title: Old\n"),
+				"content/posts/a.md":     file("a"),
+				"_posts/2020-01-01-b.md": file("b"),
+			},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.Title = "New"
+				c.Params = map[string]any{"title": "New"}
+			}),
+		},
+		{
+			name: "weeknotes.yml when there is no weeknotes.yaml",
+			fsys: fstest.MapFS{"weeknotes.yml": file("title: Short name\n")},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yml"
+				c.Title = "Short name"
+				c.Params = map[string]any{"title": "Short name"}
+			}),
+		},
+		{
+			name: "a file named _posts is not a posts folder",
+			fsys: fstest.MapFS{"_posts": file("not a folder")},
+			want: expected(nil),
+		},
+		{
+			name: "folder keys override the detected layout",
+			fsys: fstest.MapFS{
+				"weeknotes.yaml": file("posts_dir: writing/posts/\ndrafts_dir: writing/drafts\ntemplates_dir: theme\nstatic_dir: assets\n"),
+				"_posts":         dir(),
+			},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.PostsDir = "writing/posts"
+				c.DraftsDir = "writing/drafts"
+				c.TemplatesDir = "theme"
+				c.StaticDir = "assets"
+				c.Params = map[string]any{
+					"posts_dir": "writing/posts/", "drafts_dir": "writing/drafts",
+					"templates_dir": "theme", "static_dir": "assets",
+				}
+			}),
+		},
+		{
+			name: "blank values fall back to defaults; lang wins over language",
+			fsys: fstest.MapFS{"weeknotes.yaml": file("permalink:\nseries: \"\"\npaginate: 0\nlang: de\nlanguage: fr\ntimezone:\n")},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.Language = "de"
+				c.Params = map[string]any{
+					"permalink": nil, "series": "", "paginate": 0, "lang": "de", "language": "fr", "timezone": nil,
+				}
+			}),
+		},
+		{
+			name: "numbers as text; alias",
+			fsys: fstest.MapFS{"weeknotes.yaml": file("title: &t 2021\ndescription: *t\n")},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.Title = "2021"
+				c.Description = "2021"
+				c.Params = map[string]any{"title": 2021, "description": 2021}
+			}),
+		},
+		{
+			name: "path in url becomes baseurl",
+			fsys: fstest.MapFS{"weeknotes.yaml": file("url: https://example.org/blog/\n")},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.URL = "https://example.org"
+				c.BaseURL = "/blog"
+				c.Params = map[string]any{"url": "https://example.org/blog/"}
+			}),
+		},
+		{
+			name: "url and baseurl agreeing",
+			fsys: fstest.MapFS{"weeknotes.yaml": file("url: http://localhost:4000/blog\nbaseurl: blog\n")},
+			want: expected(func(c *Config) {
+				c.File = "weeknotes.yaml"
+				c.URL = "http://localhost:4000"
+				c.BaseURL = "/blog"
+				c.Params = map[string]any{"url": "http://localhost:4000/blog", "baseurl": "blog"}
+			}),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Load(tt.fsys)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			wantZone := tt.wantZone
+			if wantZone == "" {
+				wantZone = "UTC"
+			}
+			if got.Location == nil || got.Location.String() != wantZone {
+				t.Errorf("Location = %v, want %s", got.Location, wantZone)
+			}
+			got.Location = nil
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("Load =\n%#v\nwant\n%#v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadBaseURL(t *testing.T) {
+	tests := []struct{ baseurl, want string }{
+		{`""`, ""},
+		{"/", ""},
+		{"blog", "/blog"},
+		{"/blog/", "/blog"},
+		{"blog/notes/", "/blog/notes"},
+		{"//blog//notes", "/blog/notes"},
+	}
+	for _, tt := range tests {
+		cfg, err := Load(fstest.MapFS{"weeknotes.yaml": file("baseurl: " + tt.baseurl + "\n")})
+		if err != nil {
+			t.Fatalf("baseurl %s: %v", tt.baseurl, err)
+		}
+		if cfg.BaseURL != tt.want {
+			t.Errorf("baseurl %s: BaseURL = %q, want %q", tt.baseurl, cfg.BaseURL, tt.want)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		file string // contents of weeknotes.yaml
+		want string // the error message
+	}{
+		{"invalid YAML", "title: x\nauthor: a: b\n", "weeknotes.yaml:2: invalid YAML: mapping values are not allowed in this context"},
+		{"tab indentation", "publish:\n\tproduction: s3://x\n", "weeknotes.yaml:2: invalid YAML: found character that cannot start any token"},
+		{"duplicate key", "title: a\ntitle: b\n", `weeknotes.yaml:2: invalid YAML: mapping key "title" already defined at line 1`},
+		{"not a map", "- title\n- author\n", "weeknotes.yaml:1: the configuration must be settings written as key: value lines"},
+		{"paginate as words", "title: x\npaginate: ten\n", `weeknotes.yaml:2: paginate: want a whole number of posts per page, got "ten"`},
+		{"negative paginate", "paginate: -3\n", "weeknotes.yaml:1: paginate: want a whole number of posts per page, got -3"},
+		{"title as list", "title:\n  - a\n", "weeknotes.yaml:2: title: want text, got a list"},
+		{"author map without text", "author:\n  name: [a]\n", "weeknotes.yaml:2: author: want a name, or a map with a name, got a map"},
+		{"unknown time zone", "title: x\n\ntimezone: Europe/Lndon\n", `weeknotes.yaml:3: timezone: unknown time zone "Europe/Lndon"; use an IANA name such as Europe/London or America/Chicago`},
+		{"Local time zone", "timezone: Local\n", `weeknotes.yaml:1: timezone: "Local" would make the site depend on the machine building it; use an IANA name such as Europe/London`},
+		{"publish as list", "publish: [a]\n", "weeknotes.yaml:1: publish: want a map of target names to URLs, got a list"},
+		{"headers as map", "headers:\n  glob: x\n", "weeknotes.yaml:2: headers: want a list of {glob, cache_control, gzip}, got a map"},
+		{"bad glob", "headers:\n  - glob: \"[a\"\n", `weeknotes.yaml:2: headers: glob "[a" is not a valid pattern (e.g. "**.html" or "static/**")`},
+		{"missing glob", "headers:\n  - gzip: true\n", `weeknotes.yaml:2: headers: glob "" is not a valid pattern (e.g. "**.html" or "static/**")`},
+		{"gzip not a bool", "headers:\n  - glob: x\n    gzip: sometimes\n", `weeknotes.yaml:3: headers: gzip: want true or false, got "sometimes"`},
+		{"header rule not a map", "headers:\n  - \"**.html\"\n", `weeknotes.yaml:2: headers: want {glob, cache_control, gzip}, got "**.html"`},
+		{"header rule typo", "headers:\n  - glob: x\n    cache-control: no-cache\n", `weeknotes.yaml:3: headers: unknown key "cache-control"; a rule has glob, cache_control and gzip`},
+		{"folder outside the site", "posts_dir: ../posts\n", `weeknotes.yaml:1: posts_dir: "../posts" must be a folder inside the site, written with / and without ..`},
+		{"absolute folder", "static_dir: /var/www\n", `weeknotes.yaml:1: static_dir: "/var/www" must be a folder inside the site, written with / and without ..`},
+		{"url without scheme", "url: example.org\n", `weeknotes.yaml:1: url: "example.org" must be a scheme and host, e.g. https://example.org`},
+		{"url and baseurl disagree", "url: https://example.org/a\nbaseurl: /b\n", "weeknotes.yaml:1: url: has the path /a while baseurl is /b; give the path only in baseurl"},
+		{"every problem at once", "paginate: x\ntimezone: Nowhere\n", "2 errors:\n" +
+			`weeknotes.yaml:1: paginate: want a whole number of posts per page, got "x"` + "\n" +
+			`weeknotes.yaml:2: timezone: unknown time zone "Nowhere"; use an IANA name such as Europe/London or America/Chicago`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Load(fstest.MapFS{"weeknotes.yaml": file(tt.file)})
+			if err == nil {
+				t.Fatalf("Load succeeded with %+v; want error %q", cfg, tt.want)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Load error:\n%s\nwant\n%s", err, tt.want)
+			}
+			var buildErr *diag.BuildError
+			if !errors.As(err, &buildErr) {
+				t.Errorf("error is %T, want *diag.BuildError so callers can list every diagnostic", err)
+			}
+		})
+	}
+}
+
+func TestLoadUnreadableFile(t *testing.T) {
+	// A folder where the file should be cannot be read; that is not "no file".
+	_, err := Load(fstest.MapFS{"weeknotes.yaml/x": file("")})
+	if err == nil {
+		t.Fatal("Load succeeded; want an error for an unreadable weeknotes.yaml")
+	}
+	var buildErr *diag.BuildError
+	if errors.As(err, &buildErr) {
+		t.Errorf("error %v is a BuildError; an unreadable file is not a problem in the author's text", err)
+	}
+}
