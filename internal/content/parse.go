@@ -1,0 +1,464 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/adrg/frontmatter"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// Title sources, recorded in Post.TitleSource so that checks and templates
+// can tell a title the author wrote from one made up.
+const (
+	TitleFromFrontMatter = "front matter"
+	TitleFromHeading     = "heading"
+	TitleFromFirstLine   = "first line"
+	TitleFromSlug        = "slug"
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// dateHint is how to write a date, for messages about dates that do not parse.
+const dateHint = "write it as 2021-11-19, 2021-11-19 08:00 or 2021-11-19 08:00:00 -0600"
+
+// Parse parses one source file. path is the slash path relative to the site
+// root; postsDir is the posts folder it was found under (to compute
+// RelName); loc is the site's time zone (nil means UTC).
+//
+// It never fails: the post is returned filled as far as the file allows,
+// with diagnostics for what is wrong, so that a preview can still show it.
+// Body aliases src. Front matter last_modified_at and updated, when they
+// parse as dates, are stored in Params as time.Time in loc.
+func Parse(path, postsDir string, src []byte, loc *time.Location) (*Post, []diag.Diagnostic) {
+	return parse(path, postsDir, src, loc, false)
+}
+
+// parser holds the state of parsing one file.
+type parser struct {
+	post     *Post
+	src      []byte
+	loc      *time.Location
+	inDrafts bool // read from the drafts folder: undated is expected there
+
+	fm       *matter // nil without (valid) front matter
+	fmBroken bool    // a front matter was opened but could not be read
+
+	badNameDate bool // the file name's date prefix is not a real date (already reported)
+
+	diags []diag.Diagnostic
+}
+
+func parse(file, dir string, src []byte, loc *time.Location, inDrafts bool) (*Post, []diag.Diagnostic) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	h := fnv.New64a()
+	h.Write(src)
+	p := &Post{Path: file, Published: true, Hash: h.Sum64()}
+	p.Name, p.RelName = names(file, dir)
+	ps := &parser{post: p, src: src, loc: loc, inDrafts: inDrafts}
+	ps.diags = checkEncoding(file, src)
+
+	bodyStart := ps.splitFrontMatter()
+	if ps.fm != nil && ps.fm.values != nil {
+		p.Params = ps.fm.values
+	} else {
+		p.Params = map[string]any{}
+	}
+	ps.readFields()
+	bodyStart = ps.findTitle(bodyStart)
+	ps.findDate()
+	ps.findSlug()
+	if p.Title == "" {
+		p.Title, p.TitleSource = titleFromSlug(p.Slug), TitleFromSlug
+	}
+	ps.markDraft()
+
+	p.Body = src[bodyStart:]
+	p.BodyLine = 1 + bytes.Count(src[:bodyStart], []byte{'\n'})
+	return p, ps.diags
+}
+
+func (ps *parser) errorf(line int, format string, args ...any) {
+	ps.diags = append(ps.diags, diag.Errorf(ps.post.Path, line, format, args...))
+}
+
+func (ps *parser) warnf(line int, format string, args ...any) {
+	ps.diags = append(ps.diags, diag.Warnf(ps.post.Path, line, format, args...))
+}
+
+// splitFrontMatter decodes the front matter, if the file opens with one, and
+// returns the offset in src where the body starts.
+func (ps *parser) splitFrontMatter() int {
+	bom := 0
+	if bytes.HasPrefix(ps.src, utf8BOM) {
+		bom = len(utf8BOM)
+	}
+	data := ps.src[bom:]
+	first, _ := lineAfter(data, 0)
+	format := openingFormat(first)
+	if format == nil {
+		return bom
+	}
+	m := &matter{firstLine: 2}
+	if format.UnmarshalDelims {
+		m.firstLine = 1
+	}
+	// The library copies all it reads; handing it only the block keeps a
+	// long body from being copied for nothing.
+	limit := frontMatterEnd(data, format)
+	rest, err := frontmatter.Parse(bytes.NewReader(data[:limit]), m, format)
+	if err != nil {
+		ps.fmBroken = true
+		var blockErr *blockError
+		if errors.As(err, &blockErr) {
+			line := 1
+			if blockErr.line > 0 {
+				line = m.firstLine + blockErr.line - 1
+			}
+			ps.errorf(line, "front matter: %s", blockErr.msg)
+		} else {
+			ps.errorf(1, "front matter: %v", err)
+		}
+		return bom
+	}
+	if len(rest) == limit {
+		// No closing delimiter: usually a file caught half-saved by the
+		// preview server. Reading it as body would publish the raw keys.
+		ps.fmBroken = true
+		closing := fmt.Sprintf("a %q line", format.End)
+		if format.RequiresNewLine {
+			closing += " followed by a blank line"
+		}
+		ps.errorf(1, "front matter opened with %q is never closed: add %s after its last key", format.Start, closing)
+		return bom
+	}
+	ps.fm = m
+	return bom + limit - len(rest)
+}
+
+// value returns a front matter value; absent and null are the same.
+func (ps *parser) value(key string) (any, bool) {
+	if ps.fm == nil {
+		return nil, false
+	}
+	v, ok := ps.fm.values[key]
+	return v, ok && v != nil
+}
+
+// raw returns the YAML source text of a scalar value.
+func (ps *parser) raw(key string) (string, bool) {
+	if ps.fm == nil {
+		return "", false
+	}
+	s, ok := ps.fm.raw[key]
+	return s, ok
+}
+
+// text reads a value written as text. Numbers and the like are text too
+// ("title: 2021"); YAML values are taken as written, so "title: 2021-01-10"
+// is not turned into a time.
+func (ps *parser) text(key string) string {
+	if s, ok := ps.raw(key); ok {
+		return strings.TrimSpace(s)
+	}
+	v, ok := ps.value(key)
+	if !ok {
+		return ""
+	}
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v)
+	case []any, map[string]any:
+		ps.errorf(ps.fm.line(key), "%s: want text, got %s", key, describe(v))
+		return ""
+	case time.Time:
+		return v.Format(time.DateOnly)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// flag reads a true/false value. YAML 1.2 reads yes and no as text, but
+// authors coming from YAML 1.1 (Jekyll) still write them.
+func (ps *parser) flag(key string) (value, present bool) {
+	v, ok := ps.value(key)
+	if !ok {
+		return false, false
+	}
+	switch v := v.(type) {
+	case bool:
+		return v, true
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true", "yes", "on":
+			return true, true
+		case "false", "no", "off":
+			return false, true
+		}
+	}
+	ps.errorf(ps.fm.line(key), "%s: want true or false, got %s", key, describe(v))
+	return false, false
+}
+
+// number reads a whole number ≥ 0, also written as a string of digits
+// (episode: "07").
+func (ps *parser) number(key string) int {
+	v, ok := ps.value(key)
+	if !ok {
+		return 0
+	}
+	if s, ok := ps.raw(key); ok {
+		v = s // "episode: 08" is 8, not a failed octal number
+	}
+	n := -1
+	switch v := v.(type) {
+	case int:
+		n = v
+	case int64:
+		if v <= math.MaxInt32 {
+			n = int(v)
+		}
+	case uint64:
+		if v <= math.MaxInt32 {
+			n = int(v)
+		}
+	case float64:
+		if v == math.Trunc(v) && v <= math.MaxInt32 {
+			n = int(v)
+		}
+	case string:
+		if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			n = i
+		}
+	}
+	if n < 0 {
+		ps.errorf(ps.fm.line(key), "%s: want a whole number, got %s", key, describe(v))
+		return 0
+	}
+	return n
+}
+
+// words reads tags or categories: a list, or words separated by spaces as
+// in Jekyll (commas are separators too, since "tags: go, web" means two tags).
+func (ps *parser) words(keys ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		w = strings.TrimSpace(w)
+		if k := strings.ToLower(w); w != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, w)
+		}
+	}
+	for _, key := range keys {
+		v, ok := ps.value(key)
+		if !ok {
+			continue
+		}
+		switch v := v.(type) {
+		case string:
+			for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+				add(w)
+			}
+		case []any:
+			for _, item := range v {
+				switch item := item.(type) {
+				case nil:
+				case []any, map[string]any:
+					ps.errorf(ps.fm.line(key), "%s: want a list of words, got %s in the list", key, describe(item))
+				default:
+					add(fmt.Sprint(item))
+				}
+			}
+		case map[string]any:
+			ps.errorf(ps.fm.line(key), "%s: want a list or words separated by spaces, got a map", key)
+		default:
+			add(fmt.Sprint(v))
+		}
+	}
+	return out
+}
+
+// date reads a date value, reporting one that does not parse with sev.
+func (ps *parser) date(key string, sev diag.Severity) (time.Time, bool) {
+	v, ok := ps.value(key)
+	if !ok {
+		return time.Time{}, false
+	}
+	raw, hasRaw := ps.raw(key)
+	if t, ok := dateValue(v, raw, hasRaw, ps.loc); ok {
+		return t, true
+	}
+	written := describe(v)
+	if hasRaw {
+		written = strconv.Quote(raw)
+	}
+	ps.diags = append(ps.diags, diag.Diagnostic{
+		Severity: sev,
+		File:     ps.post.Path,
+		Line:     ps.fm.line(key),
+		Message:  fmt.Sprintf("%s: cannot read %s as a date; %s", key, written, dateHint),
+	})
+	return time.Time{}, false
+}
+
+// readFields fills the post from its front matter, except title, date and
+// slug, which have fallbacks of their own.
+func (ps *parser) readFields() {
+	p := ps.post
+	if ps.fm == nil {
+		return
+	}
+	// A title is one line in <title>, feeds and links, however the YAML wraps it.
+	p.Title = strings.Join(strings.Fields(ps.text("title")), " ")
+	if p.Title != "" {
+		p.TitleSource = TitleFromFrontMatter
+	}
+	p.Excerpt = ps.text("excerpt")
+	p.Description = ps.text("description")
+	if p.Subtitle = ps.text("sub-title"); p.Subtitle == "" {
+		p.Subtitle = ps.text("subtitle")
+	}
+	p.Author = ps.author()
+	p.Layout = ps.text("layout")
+	p.Permalink = ps.text("permalink")
+	p.Tags = ps.words("tag", "tags")
+	p.Categories = ps.words("category", "categories")
+	p.SeriesName = ps.text("series")
+	p.Season = ps.number("season")
+	p.Episode = ps.number("episode")
+	if published, ok := ps.flag("published"); ok {
+		p.Published = published
+	}
+	if draft, ok := ps.flag("draft"); ok {
+		p.Draft = draft
+	}
+	for _, key := range []string{"last_modified_at", "updated"} {
+		if t, ok := ps.date(key, diag.Warning); ok {
+			p.Params[key] = t
+		}
+	}
+}
+
+// author reads a name, or a map with a name as Jekyll themes use.
+func (ps *parser) author() string {
+	if v, ok := ps.value("author"); ok {
+		if m, isMap := v.(map[string]any); isMap {
+			name, _ := m["name"].(string)
+			return strings.TrimSpace(name)
+		}
+	}
+	return ps.text("author")
+}
+
+// findTitle settles the title from the body when the front matter has none,
+// and drops a leading heading that repeats it. It returns where the body
+// now starts.
+func (ps *parser) findTitle(bodyStart int) int {
+	p := ps.post
+	body := ps.src[bodyStart:]
+	heading, end, hasHeading := leadingHeading(body)
+	switch {
+	case p.Title != "":
+		if hasHeading && sameTitle(heading, p.Title) {
+			return bodyStart + end
+		}
+	case hasHeading && heading != "":
+		p.Title, p.TitleSource = heading, TitleFromHeading
+		return bodyStart + end
+	case ps.fm == nil && !ps.fmBroken:
+		if title, end, ok := firstLineTitle(body); ok {
+			p.Title, p.TitleSource = title, TitleFromFirstLine
+			return bodyStart + end
+		}
+	}
+	return bodyStart
+}
+
+// findDate takes the front matter date, else the file name's.
+func (ps *parser) findDate() {
+	p := ps.post
+	if t, ok := ps.date("date", diag.Error); ok {
+		p.Date, p.HasDate = t, true
+		return
+	}
+	_, hasFrontMatterDate := ps.value("date")
+	year, month, day, _, found, valid := fileNameDate(p.Name)
+	switch {
+	case found && valid:
+		p.Date = time.Date(year, time.Month(month), day, 0, 0, 0, 0, ps.loc)
+		p.HasDate = !hasFrontMatterDate // a bad front matter date is not silently replaced
+	case found && !hasFrontMatterDate:
+		ps.badNameDate = true
+		ps.errorf(0, "the file name starts with %04d-%02d-%02d, which is not a date; rename it to YYYY-MM-DD-%s", year, month, day, ps.nameAfterDate())
+	}
+	if !p.HasDate {
+		p.Date = time.Time{}
+	}
+}
+
+// nameAfterDate is the file name without its date prefix, with extension.
+func (ps *parser) nameAfterDate() string {
+	p := ps.post
+	_, _, _, rest, found, _ := fileNameDate(p.Name)
+	if !found {
+		rest = p.Name
+	}
+	return rest + path.Ext(p.Path)
+}
+
+// findSlug takes the front matter slug, else the file name after the date,
+// else the title, else the whole file name.
+func (ps *parser) findSlug() {
+	p := ps.post
+	_, _, _, rest, _, _ := fileNameDate(p.Name)
+	for _, candidate := range []string{ps.text("slug"), rest, p.Title, p.Name} {
+		if slug := Slugify(candidate); slug != "" {
+			p.Slug = slug
+			return
+		}
+	}
+	p.Slug = "post"
+}
+
+// markDraft makes an undated post a draft and tells the author how to date
+// it. The example date is the literal YYYY-MM-DD so that output does not
+// change from day to day.
+func (ps *parser) markDraft() {
+	p := ps.post
+	if ps.inDrafts {
+		p.Draft = true
+		return
+	}
+	if p.HasDate {
+		return
+	}
+	if _, hasFrontMatterDate := ps.value("date"); hasFrontMatterDate || ps.badNameDate {
+		p.Draft = true // the date did not parse; that error says what to do
+		return
+	}
+	p.Draft = true
+	add := `add front matter with "date: YYYY-MM-DD" at its top`
+	if ps.fm != nil {
+		switch ps.fm.format {
+		case "TOML":
+			add = `add "date = YYYY-MM-DD" to its front matter`
+		case "JSON":
+			add = `add a "date" key with a YYYY-MM-DD value to its front matter`
+		default:
+			add = `add "date: YYYY-MM-DD" to its front matter`
+		}
+	}
+	ps.warnf(0, "no date: treated as a draft; rename it to YYYY-MM-DD-%s or %s", ps.nameAfterDate(), add)
+}

@@ -1,0 +1,126 @@
+package content
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+const seedSite = "../../../shared/fixtures/seed-site"
+
+// TestSeedSite loads the seed site as a build would: configuration first,
+// then every post.
+func TestSeedSite(t *testing.T) {
+	fsys := os.DirFS(seedSite)
+	cfg, err := config.Load(fsys)
+	if err != nil {
+		t.Fatalf("config.Load: %v", err)
+	}
+	cfg.Location = mustZone(t, "America/Chicago")
+	posts, ds := Load(fsys, cfg, false)
+	if len(posts) != 5 {
+		t.Fatalf("got %d posts, want 5", len(posts))
+	}
+	byName := map[string]*Post{}
+	for _, p := range posts {
+		byName[p.Name] = p
+	}
+
+	t.Run("undated posts are drafts, with how to date them", func(t *testing.T) {
+		for _, name := range []string{
+			"what-i-learnt-when-a-system-no-one-knew-how-to-maintain-started-failing",
+			"migrating-gov-uk-pay-to-a-serverless-platform",
+		} {
+			p := byName[name]
+			if p == nil {
+				t.Fatalf("no post %s", name)
+			}
+			if !p.Draft || p.HasDate {
+				t.Errorf("%s: Draft %v, HasDate %v; want an undated draft", name, p.Draft, p.HasDate)
+			}
+			want := diag.Diagnostic{
+				Severity: diag.Warning,
+				File:     "content/posts/" + name + ".md",
+				Message: "no date: treated as a draft; rename it to YYYY-MM-DD-" + name +
+					`.md or add front matter with "date: YYYY-MM-DD" at its top`,
+			}
+			if !contains(ds, want) {
+				t.Errorf("no diagnostic %v among\n%s", want, messages(ds))
+			}
+		}
+		p := byName["what-i-learnt-when-a-system-no-one-knew-how-to-maintain-started-failing"]
+		if p.TitleSource != TitleFromFirstLine || !strings.HasPrefix(p.Title, "What I learnt when a system") {
+			t.Errorf("Title %q from %q, want the first line", p.Title, p.TitleSource)
+		}
+	})
+
+	t.Run("outage date keeps its offset", func(t *testing.T) {
+		p := byName["2021-11-19-outage"]
+		want := time.Date(2021, 11, 19, 8, 0, 0, 0, time.FixedZone("", -6*60*60))
+		if !p.HasDate || !p.Date.Equal(want) {
+			t.Errorf("Date = %v, want %v", p.Date, want)
+		}
+		if got := p.Date.Format("2006-01-02 15:04 -0700"); got != "2021-11-19 08:00 -0600" {
+			t.Errorf("Date in the site's zone = %s, want 2021-11-19 08:00 -0600", got)
+		}
+		if p.Author != "joseph" || p.Title != "Outage" {
+			t.Errorf("Author %q, Title %q", p.Author, p.Title)
+		}
+	})
+
+	t.Run("first weeknote: excerpt, heading removed", func(t *testing.T) {
+		p := byName["2021-01-10-my-first-weeknote"]
+		if p.Excerpt != "Weeknotes S01E01 - 10 January 2021" {
+			t.Errorf("Excerpt = %q", p.Excerpt)
+		}
+		if p.Title != "My first weeknote" || p.TitleSource != TitleFromFrontMatter {
+			t.Errorf("Title %q from %q", p.Title, p.TitleSource)
+		}
+		if strings.Contains(string(p.Body), "# My first weeknote") {
+			t.Errorf("Body still has the heading that repeats the title: %.80q", p.Body)
+		}
+		first, _ := lineAfter(p.Body, 0)
+		src, err := os.ReadFile(seedSite + "/" + p.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(src), "\n")
+		if p.BodyLine < 1 || p.BodyLine > len(lines) || lines[p.BodyLine-1] != string(first) {
+			t.Errorf("BodyLine %d does not point at the body's first line %q", p.BodyLine, first)
+		}
+		if !p.HasDate || p.DateString() != "2021-01-10" {
+			t.Errorf("Date %v, want 2021-01-10 from the file name", p.Date)
+		}
+	})
+
+	t.Run("mis-decoded ellipsis is reported on its line", func(t *testing.T) {
+		want := diag.Diagnostic{
+			Severity: diag.Warning,
+			File:     "content/posts/2021-01-10-my-first-weeknote.md",
+			Line:     163,
+			Message:  `"â€¦" looks like mis-decoded UTF-8 for "…"`,
+		}
+		if !contains(ds, want) {
+			t.Errorf("no diagnostic %v among\n%s", want, messages(ds))
+		}
+	})
+
+	t.Run("nothing else is reported", func(t *testing.T) {
+		if errs, warnings := diag.Count(ds); errs != 0 || warnings != 3 {
+			t.Errorf("%d errors and %d warnings, want 0 and 3:\n%s", errs, warnings, messages(ds))
+		}
+	})
+}
+
+func contains(ds []diag.Diagnostic, want diag.Diagnostic) bool {
+	for _, d := range ds {
+		if d == want {
+			return true
+		}
+	}
+	return false
+}
