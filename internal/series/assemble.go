@@ -1,0 +1,308 @@
+package series
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// Entry is one post's place as the site knows it.
+type Entry struct {
+	Key    string    // identifies the post to the caller (its source path); also used in messages
+	Marker Marker    // with Name already defaulted by the caller; Episode 0 means "in the series, unnumbered"
+	Date   time.Time // orders episodes whose numbers are equal or missing
+}
+
+// Series is one assembled series.
+type Series struct {
+	Name    string    // the spelling most of its posts use
+	Slug    string    // Slug(Name), shared by every spelling that was grouped here
+	Seasons []*Season // ascending; season 0 first
+}
+
+// Season is one season; Number 0 holds episodes without a season.
+type Season struct {
+	Number   int        // 0, a season number, or a year (at least MinYear) whose episodes are weeks
+	Episodes []*Episode // in order
+}
+
+// Episode is one post within a series.
+type Episode struct {
+	Key       string // the Entry's Key
+	Season    int    // as in Marker
+	Number    int    // first episode; 0 for a post that is in the series without a number
+	NumberEnd int    // last episode of a range; equal to Number otherwise
+	Series    *Series
+	Prev      *Episode // within the whole series, across seasons, in order; nil at the start
+	Next      *Episode // likewise; nil at the end
+
+	part int // 1-based position within its season, which labels an unnumbered episode
+}
+
+// Episodes returns every episode of the series, season by season, in order.
+func (s *Series) Episodes() []*Episode {
+	var all []*Episode
+	for _, season := range s.Seasons {
+		all = append(all, season.Episodes...)
+	}
+	return all
+}
+
+// Label is the human label: "Season 1, episode 2", "Season 4, episodes 2–11", "Episode 12",
+// "Week 35, 2021" for week-of-year seasons (Season ≥ MinYear). An episode
+// without a number is labelled by its place in its season: "Season 2, part 3",
+// "Part 3", "2021, part 3".
+func (e *Episode) Label() string {
+	if e.Number == 0 {
+		switch {
+		case e.Season == 0:
+			return fmt.Sprintf("Part %d", e.part)
+		case e.Season >= MinYear:
+			return fmt.Sprintf("%d, part %d", e.Season, e.part)
+		default:
+			return fmt.Sprintf("Season %d, part %d", e.Season, e.part)
+		}
+	}
+	numbers := func(one, many string) string {
+		if e.NumberEnd > e.Number {
+			return fmt.Sprintf("%s %d–%d", many, e.Number, e.NumberEnd)
+		}
+		return fmt.Sprintf("%s %d", one, e.Number)
+	}
+	switch {
+	case e.Season >= MinYear:
+		return fmt.Sprintf("%s, %d", numbers("Week", "Weeks"), e.Season)
+	case e.Season == 0:
+		return numbers("Episode", "Episodes")
+	default:
+		return fmt.Sprintf("Season %d, %s", e.Season, numbers("episode", "episodes"))
+	}
+}
+
+// placed is an episode with the date that orders it, while a season is sorted.
+type placed struct {
+	ep   *Episode
+	date time.Time
+}
+
+// Assemble groups entries into series (by Slug of Name, sorted by name), seasons ascending, episodes
+// ascending (ties by Date then Key), links Prev/Next across the whole series, and reports a duplicate
+// episode number (naming both files: "duplicate episode S01E02: also in content/posts/b.md") and a gap
+// ("gap in Weeknotes season 1: no episode 3 between a.md and b.md") as diag warnings with File=Key,
+// never errors. A range S04E02–11 occupies 2..11 for gap detection. Deterministic output.
+//
+// The warning about a duplicate goes to the later of the two posts, the one
+// more likely to carry a mistyped number; a gap's goes to the post after it.
+// Gaps between weeks of a year are not reported: skipping a week is ordinary.
+// Unnumbered episodes (Episode 0) are placed among the numbered ones of their
+// season by date. Entries that cannot be placed (a name with no letters or
+// digits, a nonsensical number, a Key given twice) are left out with a
+// warning.
+func Assemble(entries []Entry) (series []*Series, byKey map[string]*Episode, warnings []diag.Diagnostic) {
+	entries, warnings = validEntries(entries)
+
+	bySlug := map[string][]Entry{}
+	for _, e := range entries {
+		slug := Slug(e.Marker.Name)
+		bySlug[slug] = append(bySlug[slug], e)
+	}
+	byKey = make(map[string]*Episode, len(entries))
+	for slug, members := range bySlug {
+		s := &Series{Name: commonestName(members), Slug: slug}
+		series = append(series, s)
+		seasons := map[int][]placed{}
+		for _, e := range members {
+			ep := &Episode{
+				Key:       e.Key,
+				Season:    e.Marker.Season,
+				Number:    e.Marker.Episode,
+				NumberEnd: e.Marker.EpisodeEnd,
+				Series:    s,
+			}
+			byKey[e.Key] = ep
+			seasons[ep.Season] = append(seasons[ep.Season], placed{ep, e.Date})
+		}
+		for _, number := range slices.Sorted(maps.Keys(seasons)) {
+			season := &Season{Number: number, Episodes: orderSeason(seasons[number])}
+			s.Seasons = append(s.Seasons, season)
+			warnings = append(warnings, checkNumbers(s, season)...)
+		}
+		var prev *Episode
+		for _, ep := range s.Episodes() {
+			ep.Prev = prev
+			if prev != nil {
+				prev.Next = ep
+			}
+			prev = ep
+		}
+	}
+	slices.SortFunc(series, func(a, b *Series) int {
+		return cmp.Or(
+			cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
+			cmp.Compare(a.Name, b.Name),
+			cmp.Compare(a.Slug, b.Slug),
+		)
+	})
+	diag.Sort(warnings)
+	return series, byKey, warnings
+}
+
+// validEntries returns the entries that can be placed, with EpisodeEnd
+// defaulted, and warnings about the others. The result is in a fixed order
+// whatever the order of the input, so that everything built from it is too.
+func validEntries(entries []Entry) ([]Entry, []diag.Diagnostic) {
+	var warnings []diag.Diagnostic
+	valid := make([]Entry, 0, len(entries))
+	for _, e := range entries {
+		m := &e.Marker
+		if m.EpisodeEnd == 0 {
+			m.EpisodeEnd = m.Episode
+		}
+		problem := ""
+		switch {
+		case Slug(m.Name) == "":
+			problem = fmt.Sprintf("series name %q has no letters or digits to make its address from", m.Name)
+		case m.Episode == 0 && m.EpisodeEnd == 0:
+			if m.Season < 0 || m.Season > maxSeason {
+				problem = fmt.Sprintf("%s: season must be between 0 and 9999", m.Name)
+			}
+		default:
+			if p := m.problem(); p != "" {
+				problem = fmt.Sprintf("%s %s: %s", m.Name, codeRange(*m), p)
+			}
+		}
+		if problem != "" {
+			warnings = append(warnings, diag.Warnf(e.Key, 0, "%s; the post is left out of the series", problem))
+			continue
+		}
+		valid = append(valid, e)
+	}
+	slices.SortFunc(valid, func(a, b Entry) int {
+		return cmp.Or(
+			cmp.Compare(a.Key, b.Key),
+			cmp.Compare(a.Marker.Name, b.Marker.Name),
+			cmp.Compare(a.Marker.Season, b.Marker.Season),
+			cmp.Compare(a.Marker.Episode, b.Marker.Episode),
+			cmp.Compare(a.Marker.EpisodeEnd, b.Marker.EpisodeEnd),
+			a.Date.Compare(b.Date),
+		)
+	})
+	unique := valid[:0]
+	for _, e := range valid {
+		if n := len(unique); n > 0 && unique[n-1].Key == e.Key {
+			kept := unique[n-1].Marker
+			warnings = append(warnings, diag.Warnf(e.Key, 0, "post is placed in series twice (%s %s and %s %s); keeping %s %s",
+				kept.Name, codeRange(kept), e.Marker.Name, codeRange(e.Marker), kept.Name, codeRange(kept)))
+			continue
+		}
+		unique = append(unique, e)
+	}
+	return unique, warnings
+}
+
+// commonestName is the spelling of the series name that most members use;
+// ties go to the one that sorts first, capitals before lower case.
+func commonestName(members []Entry) string {
+	counts := map[string]int{}
+	for _, e := range members {
+		counts[e.Marker.Name]++
+	}
+	best := ""
+	for name, n := range counts {
+		if best == "" || n > counts[best] || (n == counts[best] && name < best) {
+			best = name
+		}
+	}
+	return best
+}
+
+// orderSeason sorts a season's episodes: numbered ones by number, then date,
+// then key; unnumbered ones by date and key, each placed after the numbered
+// episodes published no later than it.
+func orderSeason(all []placed) []*Episode {
+	var numbered, unnumbered []placed
+	for _, p := range all {
+		if p.ep.Number == 0 {
+			unnumbered = append(unnumbered, p)
+		} else {
+			numbered = append(numbered, p)
+		}
+	}
+	slices.SortFunc(numbered, func(a, b placed) int {
+		return cmp.Or(cmp.Compare(a.ep.Number, b.ep.Number), a.date.Compare(b.date), cmp.Compare(a.ep.Key, b.ep.Key))
+	})
+	slices.SortFunc(unnumbered, func(a, b placed) int {
+		return cmp.Or(a.date.Compare(b.date), cmp.Compare(a.ep.Key, b.ep.Key))
+	})
+	ordered := make([]*Episode, 0, len(all))
+	for len(numbered) > 0 || len(unnumbered) > 0 {
+		var next placed
+		if len(unnumbered) > 0 && (len(numbered) == 0 || unnumbered[0].date.Before(numbered[0].date)) {
+			next, unnumbered = unnumbered[0], unnumbered[1:]
+		} else {
+			next, numbered = numbered[0], numbered[1:]
+		}
+		next.ep.part = len(ordered) + 1
+		ordered = append(ordered, next.ep)
+	}
+	return ordered
+}
+
+// checkNumbers warns about episode numbers of one season that two posts
+// claim, and about numbers that no post claims between two that do.
+func checkNumbers(s *Series, season *Season) []diag.Diagnostic {
+	var warnings []diag.Diagnostic
+	var reach *Episode // the numbered episode so far whose range ends furthest on
+	for _, ep := range season.Episodes {
+		if ep.Number == 0 {
+			continue
+		}
+		switch {
+		case reach == nil:
+		case ep.Number <= reach.NumberEnd:
+			warnings = append(warnings, diag.Warnf(ep.Key, 0, "duplicate episode %s: also in %s",
+				code(season.Number, ep.Number), reach.Key))
+		case ep.Number > reach.NumberEnd+1 && season.Number < MinYear:
+			where := s.Name
+			if season.Number > 0 {
+				where = fmt.Sprintf("%s season %d", s.Name, season.Number)
+			}
+			missing := fmt.Sprintf("no episode %d", reach.NumberEnd+1)
+			if ep.Number-reach.NumberEnd > 2 {
+				missing = fmt.Sprintf("no episodes %d–%d", reach.NumberEnd+1, ep.Number-1)
+			}
+			warnings = append(warnings, diag.Warnf(ep.Key, 0, "gap in %s: %s between %s and %s",
+				where, missing, reach.Key, ep.Key))
+		}
+		if reach == nil || ep.NumberEnd > reach.NumberEnd {
+			reach = ep
+		}
+	}
+	return warnings
+}
+
+// code names one episode in messages the way authors write it: "S01E02",
+// "#12" without a season, "week 35 of 2021".
+func code(season, episode int) string {
+	switch {
+	case season == 0:
+		return fmt.Sprintf("#%d", episode)
+	case season >= MinYear && season <= maxSeason:
+		return fmt.Sprintf("week %d of %d", episode, season)
+	default:
+		return fmt.Sprintf("S%02dE%02d", season, episode)
+	}
+}
+
+// codeRange is code for a marker, with the end of its range.
+func codeRange(m Marker) string {
+	if m.EpisodeEnd != m.Episode {
+		return fmt.Sprintf("%s–%d", code(m.Season, m.Episode), m.EpisodeEnd)
+	}
+	return code(m.Season, m.Episode)
+}
