@@ -1,0 +1,432 @@
+package markdown
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// analyser makes one pass over a parsed body before it is rendered: it gives
+// headings their ids, decorates images with what the site knows about them,
+// counts words and picks the excerpt paragraph.
+type analyser struct {
+	source    []byte
+	file      string
+	firstLine int
+	image     func(string) ImageInfo
+
+	headings    []*ast.Heading
+	words       wordCounter
+	excerpt     ast.Node
+	diagnostics []diag.Diagnostic
+}
+
+func (a *analyser) analyse(doc ast.Node) {
+	var fallbackExcerpt ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if n.Type() != ast.TypeInline {
+			// A block boundary always ends a word, even where the source has
+			// no space between the blocks' texts.
+			a.words.space()
+		}
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			a.headings = append(a.headings, n)
+		case *ast.Paragraph:
+			if a.excerpt == nil && hasText(a.source, n) {
+				if n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
+					a.excerpt = n
+				} else if fallbackExcerpt == nil {
+					fallbackExcerpt = n
+				}
+			}
+		case *ast.Text:
+			a.words.add(textValue(a.source, n))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				a.words.space()
+			}
+		case *ast.String:
+			a.words.add(stringValue(n))
+		case *ast.AutoLink:
+			a.words.add(n.Label(a.source))
+			a.words.space()
+		case *ast.RawHTML:
+			a.words.space()
+		case *ast.HTMLBlock:
+			a.countHTMLBlock(n)
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.Image:
+			a.checkImage(n)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if a.excerpt == nil {
+		a.excerpt = fallbackExcerpt
+	}
+	a.assignHeadingIDs()
+}
+
+// countHTMLBlock counts the words between the tags of a raw HTML block, so a
+// post written partly in HTML still gets a fair reading time.
+func (a *analyser) countHTMLBlock(n *ast.HTMLBlock) {
+	lines := n.Lines()
+	inTag := false
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		line := seg.Value(a.source)
+		for len(line) > 0 {
+			if inTag {
+				end := bytes.IndexByte(line, '>')
+				if end < 0 {
+					break
+				}
+				inTag = false
+				line = line[end+1:]
+				a.words.space()
+				continue
+			}
+			start := bytes.IndexByte(line, '<')
+			if start < 0 {
+				a.words.add(line)
+				break
+			}
+			a.words.add(line[:start])
+			inTag = true
+			line = line[start+1:]
+		}
+		a.words.space()
+	}
+}
+
+func (a *analyser) checkImage(n *ast.Image) {
+	line := a.lineOf(n)
+	if strings.TrimSpace(plainText(a.source, n)) == "" {
+		a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, line, "image has no alt text"))
+	}
+	var info ImageInfo
+	if a.image != nil {
+		info = a.image(string(n.Destination))
+	}
+	if info.Local && !info.Found {
+		a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, line, "image not found: %s", n.Destination))
+	}
+	if info.Local && info.Found && info.Width > 0 && info.Height > 0 {
+		// Reserving the box before the image arrives stops the text below it
+		// jumping while the page loads.
+		size := strconv.AppendInt(make([]byte, 0, 16), int64(info.Width), 10)
+		split := len(size)
+		size = strconv.AppendInt(size, int64(info.Height), 10)
+		n.SetAttribute(attrWidth, size[:split:split])
+		n.SetAttribute(attrHeight, size[split:])
+	}
+	n.SetAttribute(attrLoading, valueLazy)
+	n.SetAttribute(attrDecoding, valueAsync)
+}
+
+// Attribute names and values shared by every image; the renderer only reads them.
+var (
+	attrWidth    = []byte("width")
+	attrHeight   = []byte("height")
+	attrLoading  = []byte("loading")
+	attrDecoding = []byte("decoding")
+	valueLazy    = []byte("lazy")
+	valueAsync   = []byte("async")
+)
+
+// lineOf returns the file line of a node. Inline nodes carry a byte offset
+// into the body; where one does not, the enclosing block's first line stands in.
+func (a *analyser) lineOf(n ast.Node) int {
+	offset := -1
+	for p := n; p != nil && offset < 0; p = p.Parent() {
+		if pos := p.Pos(); pos >= 0 {
+			offset = pos
+		} else if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			offset = p.Lines().At(0).Start
+		}
+	}
+	if offset < 0 {
+		return a.firstLine
+	}
+	offset = min(offset, len(a.source))
+	return a.firstLine + bytes.Count(a.source[:offset], []byte{'\n'})
+}
+
+// assignHeadingIDs gives every heading an id the way GitHub does, so links
+// copied from a repository's README keep working. Ids the author set with
+// {#id} are kept and reserved first, so that no generated id takes them.
+func (a *analyser) assignHeadingIDs() {
+	used := make(map[string]int, len(a.headings))
+	for _, h := range a.headings {
+		id := explicitID(h)
+		if id == "" {
+			continue
+		}
+		if _, dup := used[id]; dup {
+			a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, a.lineOf(h), "duplicate heading id %q", id))
+		}
+		used[id] = 0
+		// Attribute values may be numbers ({id=5}); the renderer writes bytes.
+		h.SetAttributeString("id", []byte(id))
+	}
+	for _, h := range a.headings {
+		if explicitID(h) != "" {
+			continue
+		}
+		base := slug(plainText(a.source, h))
+		id := base
+		for {
+			if _, taken := used[id]; !taken {
+				break
+			}
+			used[base]++
+			id = base + "-" + strconv.Itoa(used[base])
+		}
+		used[id] = 0
+		h.SetAttributeString("id", []byte(id))
+	}
+}
+
+// tableOfContents lists the h2 to h4 headings; h1 is the post's title and
+// deeper levels make a contents list longer than it is useful.
+func (a *analyser) tableOfContents() []Heading {
+	var out []Heading
+	for _, h := range a.headings {
+		if h.Level < 2 || h.Level > 4 {
+			continue
+		}
+		v, _ := h.AttributeString("id")
+		out = append(out, Heading{
+			Level: h.Level,
+			ID:    attributeString(v),
+			Text:  collapseSpace(plainText(a.source, h)),
+		})
+	}
+	return out
+}
+
+// explicitID is the id an author gave a heading with {#id}, or "".
+func explicitID(h *ast.Heading) string {
+	v, ok := h.AttributeString("id")
+	if !ok {
+		return ""
+	}
+	return attributeString(v)
+}
+
+func attributeString(v any) string {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// slug makes a GitHub-style anchor: lower case, letters, marks, numbers,
+// connector punctuation, hyphens and spaces kept, each space a hyphen.
+func slug(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r) || unicode.Is(unicode.Pc, r):
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "section"
+	}
+	return b.String()
+}
+
+// hasText reports whether a node has any visible text, so that a paragraph
+// holding only an image or an HTML comment is not chosen as the excerpt.
+func hasText(source []byte, n ast.Node) bool {
+	return strings.TrimSpace(plainText(source, n)) != ""
+}
+
+// plainText is a node's text as a reader sees it: escapes and entities
+// resolved, markup and raw HTML tags dropped, line breaks as spaces.
+func plainText(source []byte, n ast.Node) string {
+	var b strings.Builder
+	var walk func(ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(textValue(source, c))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(stringValue(c))
+			case *ast.AutoLink:
+				b.Write(c.Label(source))
+			case *ast.RawHTML:
+				if isLineBreakTag(c, source) {
+					b.WriteByte(' ')
+				}
+			case *ast.Image:
+				// Alt text describes the picture; it is not part of the
+				// surrounding text (as in the DOM's textContent).
+			default:
+				if c.Kind() == east.KindFootnoteLink || c.Kind() == east.KindTaskCheckBox {
+					continue
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// isLineBreakTag reports whether inline HTML is a <br>, which separates the
+// words either side of it.
+func isLineBreakTag(n *ast.RawHTML, source []byte) bool {
+	if n.Segments.Len() == 0 {
+		return false
+	}
+	seg := n.Segments.At(0)
+	v := seg.Value(source)
+	return len(v) >= 3 && v[0] == '<' && (v[1] == 'b' || v[1] == 'B') && (v[2] == 'r' || v[2] == 'R') &&
+		(len(v) == 3 || v[3] == '>' || v[3] == '/' || v[3] == ' ')
+}
+
+// textValue is the text a Text node shows, with backslash escapes and
+// character references resolved.
+func textValue(source []byte, t *ast.Text) []byte {
+	v := t.Value(source)
+	if t.IsRaw() {
+		return v
+	}
+	return unescape(v)
+}
+
+func stringValue(s *ast.String) []byte {
+	if s.IsRaw() || s.IsCode() {
+		return s.Value
+	}
+	return unescape(s.Value)
+}
+
+// unescape resolves Markdown escapes and character references the way the
+// HTML renderer does, by letting it write the HTML and then decoding that.
+func unescape(v []byte) []byte {
+	if !bytes.ContainsAny(v, "\\&\x00") {
+		return v
+	}
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	ghtml.DefaultWriter.Write(w, v)
+	_ = w.Flush()
+	return []byte(html.UnescapeString(b.String()))
+}
+
+// collapseSpace turns every run of white space into one space and trims the ends.
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// truncateText collapses white space and, if the text is longer than max
+// runes, cuts it at the last word boundary that leaves room for an ellipsis.
+func truncateText(s string, maxRunes int) string {
+	s = collapseSpace(s)
+	if utf8.RuneCountInString(s) <= maxRunes {
+		return s
+	}
+	cut, runes, lastSpace := 0, 0, -1
+	for i, r := range s {
+		if r == ' ' {
+			lastSpace = i
+		}
+		if runes == maxRunes-1 {
+			cut = i
+			break
+		}
+		runes++
+	}
+	if lastSpace > 0 {
+		cut = lastSpace
+	}
+	return strings.TrimRight(s[:cut], " ,;:-–—") + "…"
+}
+
+// wordCounter counts words across the text chunks of a body. A word is a run
+// of non-space characters containing a letter or digit, so stray
+// punctuation is not counted; each Chinese or Japanese character counts as a
+// word, as those scripts do not separate words with spaces.
+type wordCounter struct {
+	count   int
+	inWord  bool
+	counted bool
+}
+
+func (w *wordCounter) space() { w.inWord = false }
+
+func (w *wordCounter) add(b []byte) {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c <= ' ':
+				w.inWord = false
+			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+				w.letter()
+			default:
+				w.other()
+			}
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			w.inWord = false
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			w.count++
+			w.inWord = false
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			w.letter()
+		default:
+			w.other()
+		}
+	}
+}
+
+func (w *wordCounter) letter() {
+	if !w.inWord {
+		w.inWord, w.counted = true, false
+	}
+	if !w.counted {
+		w.count++
+		w.counted = true
+	}
+}
+
+func (w *wordCounter) other() {
+	if !w.inWord {
+		w.inWord, w.counted = true, false
+	}
+}

@@ -1,0 +1,74 @@
+package markdown
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzRender(f *testing.F) {
+	inputs, _ := filepath.Glob("testdata/*.md")
+	for _, p := range inputs {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b, 1)
+		}
+	}
+	for _, s := range []string{
+		"",
+		"```",
+		"```\x00\n\x00",
+		"## {#}\n## {id=1.5}\n## {.a #b c=d}",
+		"![](",
+		"![a](/x.png)[^1]\n\n[^1]: ![b](/y.png)",
+		"| a |\n|---|\n| ![c](/t.png) |",
+		"<div>\n<img src=x>\n",
+		"```go\n\xff\xfe\n```",
+		"```\"'<>&\nx\n```",
+		"- [ ] ![](/a.png)\n\t- [x] ## h",
+		"\r\n\r\n![z](/z.png)\r",
+	} {
+		f.Add([]byte(s), 3)
+	}
+	r := New(Options{Image: testImage})
+	f.Fuzz(func(t *testing.T, source []byte, firstLine int) {
+		if firstLine < -1000 || firstLine > 1_000_000 {
+			return
+		}
+		out, ds := r.Render(Input{File: "f.md", Source: source, FirstLine: firstLine})
+
+		start := max(firstLine, 1)
+		last := start + bytes.Count(source, []byte{'\n'})
+		for _, d := range ds {
+			if d.Line < start || d.Line > last {
+				t.Errorf("%s: line outside the body's lines %d..%d", d, start, last)
+			}
+		}
+		seen := map[string]bool{}
+		for _, h := range out.Headings {
+			if h.Level < 2 || h.Level > 4 {
+				t.Errorf("heading %v outside h2..h4", h)
+			}
+			if h.ID == "" {
+				t.Errorf("heading %v has no id", h)
+			}
+			seen[h.ID] = true
+		}
+		if utf8.ValidString(out.Text) && utf8.RuneCountInString(out.Text) > MaxTextRunes {
+			t.Errorf("Text has %d runes", utf8.RuneCountInString(out.Text))
+		}
+		if out.WordCount < 0 {
+			t.Errorf("WordCount = %d", out.WordCount)
+		}
+		if len(source) > 0 && len(out.HTML) == 0 && len(bytes.TrimSpace(source)) > 0 && !onlyDefinitions(source) {
+			t.Errorf("no HTML for %q", source)
+		}
+	})
+}
+
+// onlyDefinitions reports whether a body could legitimately render to
+// nothing: link reference definitions and empty footnotes produce no HTML.
+func onlyDefinitions(source []byte) bool {
+	return bytes.Contains(source, []byte("]:")) || bytes.HasPrefix(bytes.TrimSpace(source), []byte("<!--"))
+}

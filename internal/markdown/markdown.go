@@ -1,0 +1,188 @@
+// Package markdown turns post bodies into HTML: GitHub Flavored Markdown with
+// footnotes and definition lists, raw HTML passed through as Jekyll does,
+// linkable heading anchors, code highlighted with CSS classes, and images
+// given their real sizes. Alongside the HTML it reports what lists, feeds and
+// the table of contents need (the first paragraph, its plain text, the word
+// count and the headings) and warns about images that are missing or have no
+// alt text, naming the file line.
+package markdown
+
+import (
+	"bufio"
+	"bytes"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// Renderer converts post bodies to HTML. Built once per build; safe for concurrent use.
+type Renderer struct {
+	md    goldmark.Markdown
+	image func(src string) ImageInfo
+}
+
+// Options configure a Renderer.
+type Options struct {
+	// Image answers, for an image src as written in the post (e.g. "/static/images/a.png",
+	// "images/a.png", "https://x/y.png"), whether it is local to the site and, if so, whether it
+	// exists and its pixel size. The site implements it (with a cache). Nil treats every
+	// image as remote.
+	Image func(src string) (info ImageInfo)
+}
+
+// ImageInfo describes one image.
+type ImageInfo struct {
+	Local  bool // the image is served by the site rather than another host
+	Found  bool // a local image exists
+	Width  int  // pixels; 0 when unknown
+	Height int  // pixels; 0 when unknown
+}
+
+// Input is one body to render.
+type Input struct {
+	File      string // source path for messages
+	Source    []byte // Markdown (Liquid already rendered)
+	FirstLine int    // the file line on which Source starts
+
+	// Image, when set, answers image questions for this body instead of
+	// Options.Image, so that a caller can learn which images a post uses.
+	Image func(src string) ImageInfo
+}
+
+// Output is the rendered body.
+type Output struct {
+	HTML      []byte    // the body
+	Excerpt   []byte    // HTML of the first paragraph (inline content, e.g. `Hello <em>world</em>`), for lists and feeds
+	Text      string    // plain text of the first paragraph, for <meta name=description>, at most MaxTextRunes on a word boundary
+	WordCount int       // words in the body text (not counting code)
+	Headings  []Heading // h2..h4 for an optional table of contents
+}
+
+// Heading is one heading.
+type Heading struct {
+	Level int    // 2, 3 or 4
+	ID    string // the id attribute, unique within the body
+	Text  string // plain text, as a table of contents shows it
+}
+
+// MaxTextRunes bounds Output.Text: search engines show about this much of a
+// description, and feeds readers' previews less.
+const MaxTextRunes = 300
+
+// New builds the goldmark pipeline once, so that each Render only parses and
+// writes.
+func New(opts Options) *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.Footnote,
+			extension.DefinitionList,
+		),
+		goldmark.WithParserOptions(
+			// Lets authors pin an anchor that must survive a heading's rewording: ## Title {#old-id}
+			parser.WithAttribute(),
+		),
+		goldmark.WithRendererOptions(
+			html.WithUnsafe(),
+			renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(), 100)),
+		),
+	)
+	return &Renderer{md: md, image: opts.Image}
+}
+
+// buffer is a reusable output buffer with the buffered writer goldmark wants,
+// so that rendering does not allocate a fresh 4 KB bufio.Writer per call.
+type buffer struct {
+	bytes.Buffer
+	w *bufio.Writer
+}
+
+var buffers = sync.Pool{New: func() any {
+	b := &buffer{}
+	b.w = bufio.NewWriter(&b.Buffer)
+	return b
+}}
+
+func getBuffer() *buffer {
+	b := buffers.Get().(*buffer)
+	b.Reset()
+	b.w.Reset(&b.Buffer)
+	return b
+}
+
+// putBuffer keeps buffers that grew for an unusually long post out of the
+// pool, so one transcript does not pin megabytes for the rest of the build.
+func putBuffer(b *buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	buffers.Put(b)
+}
+
+// Render converts one body. Problems with the author's input come back as
+// diagnostics; rendering itself always produces output.
+func (r *Renderer) Render(in Input) (Output, []diag.Diagnostic) {
+	source := in.Source
+	doc := r.md.Parser().Parse(text.NewReader(source))
+
+	a := analyser{
+		source:    source,
+		file:      in.File,
+		firstLine: max(in.FirstLine, 1),
+		image:     r.image,
+	}
+	if in.Image != nil {
+		a.image = in.Image
+	}
+	a.analyse(doc)
+
+	var out Output
+	out.WordCount = a.words.count
+	out.Headings = a.tableOfContents()
+
+	buf := getBuffer()
+	defer putBuffer(buf)
+	// The renderer's only errors come from the writer, and a bytes.Buffer does not fail.
+	_ = r.md.Renderer().Render(buf.w, source, doc)
+	out.HTML = bytes.Clone(buf.Bytes())
+
+	if p := a.excerpt; p != nil {
+		out.Text = truncateText(plainText(source, p), MaxTextRunes)
+		out.Excerpt = r.renderExcerpt(buf, source, p)
+	}
+	return out, a.diagnostics
+}
+
+// renderExcerpt renders the paragraph's inline content on its own. Footnote
+// references are dropped: lists and feeds show the excerpt without the notes
+// they point to, and their ids would repeat on a page listing many posts.
+func (r *Renderer) renderExcerpt(buf *buffer, source []byte, p ast.Node) []byte {
+	var refs []ast.Node
+	_ = ast.Walk(p, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && n.Kind() == east.KindFootnoteLink {
+			refs = append(refs, n)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range refs {
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
+
+	buf.Reset()
+	buf.w.Reset(&buf.Buffer)
+	_ = r.md.Renderer().Render(buf.w, source, p)
+	html := bytes.TrimSpace(buf.Bytes())
+	html = bytes.TrimPrefix(html, []byte("<p>"))
+	html = bytes.TrimSuffix(html, []byte("</p>"))
+	return bytes.Clone(bytes.TrimSpace(html))
+}

@@ -1,0 +1,162 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// nodeRenderer overrides goldmark's HTML for headings (to add the anchor
+// link) and fenced code (to highlight it).
+type nodeRenderer struct {
+	formatter *chromahtml.Formatter
+	lexers    lexerCache
+}
+
+// lexerCache remembers which lexer, if any, serves a language name. Chroma
+// resolves a name it does not know by trying it against every lexer's file
+// patterns, which takes milliseconds; a site repeats the same few names
+// ("mermaid", "text", "go") across thousands of code blocks.
+type lexerCache struct {
+	mu     sync.RWMutex
+	byName map[string]chroma.Lexer // nil values record names no lexer serves
+}
+
+// maxCachedLexers bounds the cache for a long-running preview server fed
+// arbitrary names; past it, lookups are merely slow.
+const maxCachedLexers = 1024
+
+func (c *lexerCache) get(name string) chroma.Lexer {
+	c.mu.RLock()
+	lexer, ok := c.byName[name]
+	c.mu.RUnlock()
+	if ok {
+		return lexer
+	}
+	lexer = lexers.Get(name)
+	c.mu.Lock()
+	if c.byName == nil {
+		c.byName = make(map[string]chroma.Lexer)
+	}
+	if len(c.byName) < maxCachedLexers {
+		c.byName[name] = lexer
+	}
+	c.mu.Unlock()
+	return lexer
+}
+
+func newNodeRenderer() *nodeRenderer {
+	return &nodeRenderer{
+		// Classes rather than inline styles: the colours live in one
+		// stylesheet that can switch with the reader's dark-mode setting.
+		formatter: chromahtml.New(
+			chromahtml.WithClasses(true),
+			chromahtml.PreventSurroundingPre(true),
+		),
+	}
+}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, r.renderHeading)
+	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
+}
+
+func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	level := "0123456"[n.Level]
+	if entering {
+		_, _ = w.WriteString("<h")
+		_ = w.WriteByte(level)
+		if n.Attributes() != nil {
+			html.RenderAttributes(w, n, html.HeadingAttributeFilter)
+		}
+		_ = w.WriteByte('>')
+		return ast.WalkContinue, nil
+	}
+	if id, ok := n.AttributeString("id"); ok && n.Level >= 2 && n.Level <= 4 {
+		if n.HasChildren() {
+			_ = w.WriteByte(' ')
+		}
+		_, _ = w.WriteString(`<a class="anchor" href="#`)
+		_, _ = w.Write(util.EscapeHTML([]byte(attributeString(id))))
+		_, _ = w.WriteString(`" aria-label="Link to this section">#</a>`)
+	}
+	_, _ = w.WriteString("</h")
+	_ = w.WriteByte(level)
+	_, _ = w.WriteString(">\n")
+	return ast.WalkContinue, nil
+}
+
+func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	language := n.Language(source)
+	var code strings.Builder
+	lines := n.Lines()
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		code.Write(seg.Value(source))
+	}
+
+	if len(language) > 0 {
+		if lexer := r.lexers.get(string(language)); lexer != nil {
+			if highlighted, ok := r.highlight(lexer, code.String()); ok {
+				_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
+				_, _ = w.Write(util.EscapeHTML(language))
+				_, _ = w.WriteString(`" data-lang="`)
+				_, _ = w.Write(util.EscapeHTML(language))
+				_, _ = w.WriteString(`">`)
+				_, _ = w.Write(highlighted)
+				_, _ = w.WriteString("</code></pre>\n")
+				return ast.WalkSkipChildren, nil
+			}
+		}
+	}
+
+	// The language class stays on code chroma does not know, so that
+	// client-side tools (diagrams, maths) can still find their blocks.
+	_, _ = w.WriteString("<pre><code")
+	if len(language) > 0 {
+		_, _ = w.WriteString(` class="language-`)
+		_, _ = w.Write(util.EscapeHTML(language))
+		_ = w.WriteByte('"')
+	}
+	_ = w.WriteByte('>')
+	html.DefaultWriter.RawWrite(w, []byte(code.String()))
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+// highlight returns the code as chroma's HTML spans. Lexers report internal
+// failures by panicking; an author's odd code must not stop the build, so a
+// failure falls back to plain code.
+func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, ok = nil, false
+		}
+	}()
+	iterator, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return nil, false
+	}
+	var b bytes.Buffer
+	b.Grow(len(code) * 3)
+	// The style only matters for inline styles; with classes any will do.
+	if err := r.formatter.Format(&b, styles.Fallback, iterator); err != nil {
+		return nil, false
+	}
+	return b.Bytes(), true
+}

@@ -1,0 +1,115 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/png" // the fixture's images are PNGs
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const seedSite = "../../../shared/fixtures/seed-site"
+
+// seedImages knows the images in the seed site's static/images folder, with
+// their real sizes, as the site's lookup would.
+func seedImages(t *testing.T) func(string) ImageInfo {
+	t.Helper()
+	dir := filepath.Join(seedSite, "static", "images")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]ImageInfo{}
+	for _, e := range entries {
+		f, err := os.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := image.DecodeConfig(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		known["/static/images/"+e.Name()] = ImageInfo{Local: true, Found: true, Width: cfg.Width, Height: cfg.Height}
+	}
+	if len(known) != 2 {
+		t.Fatalf("seed site has %d images, want the 2 PNGs", len(known))
+	}
+	return func(src string) ImageInfo {
+		if !strings.HasPrefix(src, "/") || strings.HasPrefix(src, "//") {
+			return ImageInfo{}
+		}
+		if info, ok := known[src]; ok {
+			return info
+		}
+		return ImageInfo{Local: true}
+	}
+}
+
+// splitFrontMatter returns the body after a "---" front matter block and the
+// file line on which the body starts.
+func splitFrontMatter(t *testing.T, source []byte) ([]byte, int) {
+	t.Helper()
+	lines := bytes.SplitAfter(source, []byte("\n"))
+	if len(lines) == 0 || string(bytes.TrimSpace(lines[0])) != "---" {
+		t.Fatal("no front matter")
+	}
+	for i := 1; i < len(lines); i++ {
+		if string(bytes.TrimSpace(lines[i])) == "---" {
+			return bytes.Join(lines[i+1:], nil), i + 2
+		}
+	}
+	t.Fatal("front matter not closed")
+	return nil, 0
+}
+
+func TestSeedPostImages(t *testing.T) {
+	const file = "content/posts/2021-01-17-oops-i-did-it-again.md"
+	source, err := os.ReadFile(filepath.Join(seedSite, filepath.FromSlash(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, firstLine := splitFrontMatter(t, source)
+	if firstLine != 7 {
+		t.Fatalf("body starts on line %d, want 7", firstLine)
+	}
+	image := seedImages(t)
+
+	out, ds := New(Options{Image: image}).Render(Input{File: file, Source: body, FirstLine: firstLine})
+
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.String())
+	}
+	want := []string{
+		file + ":164: image has no alt text",
+		file + ":212: image not found: /static/images/folklore-wine.jpg",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics\n got %q\nwant %q", got, want)
+	}
+
+	grafana := image("/static/images/grafana-latency-dashboard.png")
+	wantImg := `src="/static/images/grafana-latency-dashboard.png" alt="Screenshot of a Grafana dashboard`
+	wantSize := fmt.Sprintf(`width="%d" height="%d" loading="lazy" decoding="async">`, grafana.Width, grafana.Height)
+	i := bytes.Index(out.HTML, []byte(wantImg))
+	if i < 0 {
+		t.Fatalf("HTML has no %s", wantImg)
+	}
+	if end := bytes.IndexByte(out.HTML[i:], '>'); !bytes.Contains(out.HTML[i:i+end+1], []byte(wantSize)) {
+		t.Errorf("grafana image %s lacks %s", out.HTML[i:i+end+1], wantSize)
+	}
+
+	if !bytes.Contains(out.HTML, []byte(`<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Link to this section">#</a></h2>`)) {
+		t.Error("HTML lacks the anchored Outside work heading")
+	}
+	if !strings.HasPrefix(out.Text, "I think I got myself stuck between the boat and the dock this week.") {
+		t.Errorf("Text = %q", out.Text)
+	}
+	if out.WordCount < 500 {
+		t.Errorf("WordCount = %d, implausibly low for the post", out.WordCount)
+	}
+}
