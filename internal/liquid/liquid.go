@@ -1,0 +1,385 @@
+// Package liquid renders the Liquid markup in post bodies before they reach
+// Markdown, as Jekyll does: {% post_url %}, {% link %}, {% include %},
+// {% highlight %}, {% raw %}, Jekyll's filters and the standard control tags.
+//
+// Parsing and evaluation are github.com/osteele/liquid's. This package adds
+// the Jekyll tags and filters, and turns everything that can go wrong into
+// diagnostics that name the post file and the file line, reporting all the
+// problems of a body in one pass instead of stopping at the first: every
+// missing post_url target, every unknown tag, every undefined variable that
+// would otherwise render as silently empty text.
+//
+// Differences from Jekyll worth knowing:
+//   - markdownify and smartify return their input unchanged, because the
+//     rendered body goes through the Markdown stage (with its typographer)
+//     anyway; converting twice would wrap inline text in stray paragraphs.
+//   - An unknown filter passes its input through unchanged, as in Jekyll,
+//     but with a warning instead of silently.
+//   - Undefined variables are reported only where they are output
+//     ({{ page.nope }}); tests such as {% if page.image %} are the normal way
+//     to check optional front matter and stay quiet. A `default` filter in
+//     the output silences the warning too.
+//   - {% highlight %} becomes a fenced code block for the Markdown stage to
+//     highlight, so the tag must start its line, as it does in practice.
+//   - {% include %} variables set with assign stay inside the include.
+package liquid
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/osteele/liquid/filters"
+	"github.com/osteele/liquid/parser"
+	"github.com/osteele/liquid/render"
+	"github.com/osteele/liquid/tags"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+// Resolver answers the site questions that Liquid tags ask. The site implements it per build.
+type Resolver interface {
+	// PostURL returns the URL (with baseurl) of the post named name, in any of Jekyll's post_url forms:
+	// "2021-10-08-slug", "2020/2020-01-20-slug" (subfolder), with no extension; matched by file name
+	// first, then by date+slug. When there is none, ok is false and suggestions holds the closest
+	// existing names (maybe none).
+	PostURL(name string) (url string, ok bool, suggestions []string)
+	// LinkURL returns the URL (with baseurl) of the file at a site-relative source path, for
+	// {% link content/posts/2021-01-10-x.md %} or {% link static/images/a.png %}.
+	LinkURL(path string) (url string, ok bool)
+}
+
+// Options configure an Engine.
+type Options struct {
+	Includes    fs.FS  // the folder {% include %} reads from (the site's templates/includes); may be nil
+	IncludesDir string // that folder's path relative to the site root, for messages, e.g. "templates/includes"
+}
+
+// Input is one body to render.
+type Input struct {
+	File      string         // source path for messages
+	Body      []byte         // the Liquid source
+	FirstLine int            // the file line on which Body starts, so line 1 of Body is reported as FirstLine
+	Site      map[string]any // the `site` variable: title, url, baseurl, description, author, and params
+	Page      map[string]any // the `page` variable: title, date, url, tags, ... and front matter keys
+	Resolver  Resolver
+}
+
+// Engine renders Liquid in post bodies. It is safe for concurrent use by many goroutines.
+type Engine struct {
+	opts Options
+
+	// base compiles every template: compilation depends only on the tags,
+	// which all variants share.
+	base         *variant
+	knownFilters map[string]bool
+
+	// variants differ in the site URLs that relative_url and absolute_url
+	// close over (filters see no render context) and in the unknown filter
+	// names they let pass through. A build normally needs one or two.
+	variants     sync.Map // variantKey string -> *variant
+	variantCount atomic.Int64
+
+	includes sync.Map // include file name -> *includeEntry
+
+	outputs     sync.Map // {{ expression }} source -> *outputExpr
+	outputCount atomic.Int64
+
+	// alwaysCompile turns off renderSimple, so that tests can compare it
+	// with the library.
+	alwaysCompile bool
+}
+
+// maxCachedVariants bounds the variant cache for long-running preview
+// servers that see many different sets of unknown filters.
+const maxCachedVariants = 64
+
+type variant struct {
+	cfg render.Config
+}
+
+// New returns an Engine with Jekyll's tags and filters.
+func New(opts Options) *Engine {
+	e := &Engine{opts: opts, knownFilters: map[string]bool{}}
+	e.base = e.newVariant("", "", nil, e.knownFilters)
+	return e
+}
+
+// filterRecorder notes the names of the filters registered through it, so
+// that unknown filters can be found before rendering.
+type filterRecorder struct {
+	cfg   *render.Config
+	names map[string]bool
+}
+
+func (r filterRecorder) AddFilter(name string, fn any) {
+	if r.names != nil {
+		r.names[name] = true
+	}
+	r.cfg.AddFilter(name, fn)
+}
+
+func (e *Engine) newVariant(siteURL, baseURL string, passThrough []string, names map[string]bool) *variant {
+	cfg := render.NewConfig()
+	rec := filterRecorder{cfg: &cfg, names: names}
+	filters.AddStandardFilters(rec)
+	addJekyllFilters(rec, siteURL, baseURL)
+	for _, name := range passThrough {
+		cfg.AddFilter(name, func(v any, _ ...any) any { return v })
+	}
+	tags.AddStandardTags(cfg)
+	e.addTags(&cfg)
+	return &variant{cfg: cfg}
+}
+
+func (e *Engine) variantFor(site map[string]any, passThrough []string) *variant {
+	siteURL, baseURL := stringOf(site["url"]), stringOf(site["baseurl"])
+	if siteURL == "" && baseURL == "" && len(passThrough) == 0 {
+		return e.base
+	}
+	key := siteURL + "\x00" + baseURL + "\x00" + strings.Join(passThrough, "\x00")
+	if v, ok := e.variants.Load(key); ok {
+		return v.(*variant)
+	}
+	v := e.newVariant(siteURL, baseURL, passThrough, nil)
+	if e.variantCount.Load() < maxCachedVariants {
+		if prev, loaded := e.variants.LoadOrStore(key, v); loaded {
+			return prev.(*variant)
+		}
+		e.variantCount.Add(1)
+	}
+	return v
+}
+
+func stringOf(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// NeedsLiquid reports whether body contains Liquid markup at all ("{{" or "{%"); bodies without it
+// skip the engine entirely (most posts; it must be very cheap).
+func NeedsLiquid(body []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(body[i:], '{')
+		if j < 0 || i+j+1 >= len(body) {
+			return false
+		}
+		i += j + 1
+		if c := body[i]; c == '{' || c == '%' {
+			return true
+		}
+	}
+}
+
+// maxFilterRetries bounds re-rendering after an unknown filter that the
+// source scan could not see (one used inside an include).
+const maxFilterRetries = 8
+
+// Render renders in.Body. Errors (a missing post_url target, an unknown tag, a syntax error) are
+// diag errors; undefined variables and unknown filters are diag warnings, never silently empty.
+// Every diagnostic names in.File and the file line. All problems of one body are reported, not only
+// the first (post_url targets especially: report every missing one).
+//
+// The output is nil when the body could not be parsed or its rendering
+// failed; otherwise it is the rendered body even when diagnostics were
+// reported (a missing post_url target renders as an empty URL), so that a
+// preview can still show the page.
+func (e *Engine) Render(in Input) (out []byte, diags []diag.Diagnostic) {
+	r := &bodyRender{engine: e, in: &in, first: max(in.FirstLine, 1)}
+	defer func() {
+		if p := recover(); p != nil {
+			// The library panics on a few malformed inputs (an integer
+			// literal too large for int, for one); the author still needs to
+			// hear which file it was.
+			out = nil
+			r.diags = append(r.diags, diag.Errorf(in.File, 0, "the Liquid engine could not process this file: %v", p))
+			diags = r.finish()
+		}
+	}()
+	out = r.run()
+	return out, r.finish()
+}
+
+// bodyRender is the work of one Render call.
+type bodyRender struct {
+	engine *Engine
+	in     *Input
+	first  int
+	diags  []diag.Diagnostic
+}
+
+func (r *bodyRender) add(d diag.Diagnostic) { r.diags = append(r.diags, d) }
+
+func (r *bodyRender) run() []byte {
+	in := r.in
+	sc := scanSource(string(in.Body), r.first, true)
+
+	unknownTags := false
+	for _, t := range sc.tags {
+		if !r.engine.isTag(t.name) {
+			r.add(diag.Errorf(in.File, t.line, "unknown tag %q", t.name))
+			unknownTags = true
+		}
+	}
+	resolved := r.resolveStaticTargets(sc.tags)
+
+	var passThrough []string
+	for _, f := range sc.filters {
+		if !r.engine.knownFilters[f.name] {
+			r.add(diag.Warnf(in.File, f.line, "unknown filter %q", f.name))
+			if !slices.Contains(passThrough, f.name) {
+				passThrough = append(passThrough, f.name)
+			}
+		}
+	}
+	if unknownTags {
+		return nil
+	}
+	if !r.engine.alwaysCompile && isSimple(sc.tokens) {
+		return renderSimple(sc.source, sc.tokens, resolved)
+	}
+
+	root, perr := r.engine.base.cfg.Compile(sc.source, parser.SourceLoc{Pathname: r.libraryPath(), LineNo: r.first})
+	if perr != nil {
+		r.add(diag.Errorf(in.File, r.lineOf(perr), "%s", messageOf(perr)))
+		return nil
+	}
+
+	site := in.Site
+	if site == nil {
+		site = map[string]any{}
+	}
+	page := in.Page
+	if page == nil {
+		page = map[string]any{}
+	}
+	found := len(r.diags)
+	for attempt := 0; ; attempt++ {
+		sort.Strings(passThrough)
+		v := r.engine.variantFor(site, passThrough)
+		st := &renderState{variant: v, resolver: in.Resolver, resolved: resolved, out: r}
+		bindings := map[string]any{"site": site, "page": page, stateKey: st}
+		var buf bytes.Buffer
+		buf.Grow(len(in.Body) + len(in.Body)/8)
+		rerr := render.Render(root, &buf, bindings, v.cfg)
+		if rerr == nil {
+			return buf.Bytes()
+		}
+		if name, ok := undefinedFilter(rerr); ok && attempt < maxFilterRetries && !slices.Contains(passThrough, name) {
+			// Drop what the failed attempt reported: the next one reports it again.
+			r.diags = r.diags[:found]
+			r.add(diag.Warnf(in.File, r.lineOf(rerr), "unknown filter %q", name))
+			found = len(r.diags)
+			passThrough = append(passThrough, name)
+			continue
+		}
+		r.add(diag.Errorf(in.File, r.lineOf(rerr), "%s", messageOf(rerr)))
+		return nil
+	}
+}
+
+// libraryPath is the template path given to the library. It must not be
+// empty: the library keeps the innermost line of an error only when the
+// error carries a path.
+func (r *bodyRender) libraryPath() string {
+	if r.in.File == "" {
+		return "body"
+	}
+	return r.in.File
+}
+
+// lineOf returns the file line of a library error, or 0 when the error
+// points outside the body.
+func (r *bodyRender) lineOf(err parser.Error) int {
+	if err.Path() != r.libraryPath() || err.LineNumber() < r.first {
+		return 0
+	}
+	return err.LineNumber()
+}
+
+// resolveStaticTargets checks every post_url and link whose target is
+// written literally, before rendering, so that each missing one is reported
+// with its line even when it sits in a branch that is not rendered. It
+// returns the URLs found, for the tags to output.
+func (r *bodyRender) resolveStaticTargets(uses []tagUse) map[string]string {
+	var resolved map[string]string
+	for _, t := range uses {
+		if (t.name != "post_url" && t.name != "link") || t.args == "" || strings.Contains(t.args, "{{") {
+			continue
+		}
+		url, ok, msg := resolveTarget(r.in.Resolver, t.name, t.args)
+		if !ok {
+			r.add(diag.Errorf(r.in.File, t.line, "%s", msg))
+			continue
+		}
+		if resolved == nil {
+			resolved = map[string]string{}
+		}
+		resolved[t.name+"\x00"+t.args] = url
+	}
+	return resolved
+}
+
+// resolveTarget asks the resolver for the URL of a post_url or link target,
+// returning the message to report when there is none.
+func resolveTarget(res Resolver, tag, target string) (url string, ok bool, msg string) {
+	if tag == "link" {
+		if res != nil {
+			url, ok = res.LinkURL(target)
+		}
+		if !ok {
+			return "", false, fmt.Sprintf("link: no file %q", target)
+		}
+		return url, true, ""
+	}
+	var suggestions []string
+	if res != nil {
+		url, ok, suggestions = res.PostURL(target)
+	}
+	if ok {
+		return url, true, ""
+	}
+	msg = fmt.Sprintf("post_url: no post named %q", target)
+	if len(suggestions) > 0 {
+		quoted := make([]string, len(suggestions))
+		for i, s := range suggestions {
+			quoted[i] = fmt.Sprintf("%q", s)
+		}
+		msg += "; did you mean " + strings.Join(quoted, ", ") + "?"
+	}
+	return "", false, msg
+}
+
+// finish adds the code block hint and orders the diagnostics.
+func (r *bodyRender) finish() []diag.Diagnostic {
+	if len(r.diags) == 0 {
+		return nil
+	}
+	fences := fencedRanges(r.in.Body, r.first)
+	for i, d := range r.diags {
+		if d.Line > 0 && inRanges(fences, d.Line) {
+			r.diags[i].Message += " (inside a code block: wrap it in {% raw %}…{% endraw %})"
+		}
+	}
+	diag.Sort(r.diags)
+	return r.diags
+}
+
+func (e *Engine) isTag(name string) bool {
+	if _, ok := e.base.cfg.FindTagDefinition(name); ok {
+		return true
+	}
+	_, ok := e.base.cfg.BlockSyntax(name)
+	return ok
+}
