@@ -58,6 +58,9 @@ type HeaderRule struct {
 // Defaults of settings the author did not give.
 const (
 	DefaultPermalink = "/:year/:month/:day/:slug/"
-	DefaultPaginate  = 10
-	DefaultSeries    = "Weeknotes"
+	// JekyllPermalink is Jekyll's default ("date"), used when the site is
+	// configured by a Jekyll _config.yml.
+	JekyllPermalink = "date"
+	DefaultPaginate = 10
+	DefaultSeries   = "Weeknotes"
 )

@@ -55,6 +55,11 @@ func Load(fsys fs.FS) (*Config, error) {
 	dirs := folderOverrides{}
 	if name != "" {
 		cfg.File = name
+		if strings.HasPrefix(name, "_config.") {
+			// A Jekyll blog keeps Jekyll's default URLs, so that links to it
+			// keep working when it moves to weeknotes.
+			cfg.Permalink = JekyllPermalink
+		}
 		d := decoder{file: name, cfg: cfg, dirs: &dirs}
 		d.decodeFile(data)
 		if len(d.problems) > 0 {
@@ -219,6 +224,9 @@ func (d *decoder) decodeFile(data []byte) {
 func (d *decoder) applyDefaults() {
 	if d.cfg.Permalink == "" {
 		d.cfg.Permalink = DefaultPermalink
+		if strings.HasPrefix(d.file, "_config.") {
+			d.cfg.Permalink = JekyllPermalink
+		}
 	}
 	if d.cfg.Series == "" {
 		d.cfg.Series = DefaultSeries

@@ -112,6 +112,7 @@ theme_colour: teal
 			},
 			want: expected(func(c *Config) {
 				c.File = "_config.yml"
+				c.Permalink = JekyllPermalink // a Jekyll blog keeps its URLs
 				c.Title = "Old blog"
 				c.Author = "Grace"
 				c.Language = "fr"
