@@ -27,23 +27,23 @@ type SiteData struct {
 
 // PostData is one post as templates see it.
 type PostData struct {
-	Title       string        // post title
-	URL         string        // path with baseurl, e.g. /blog/2021/01/10/my-first-weeknote/
-	Permalink   string        // absolute URL (site URL + URL)
-	Date        time.Time     // publication date in the site's time zone
-	Updated     time.Time     // front matter last_modified_at or updated; else Date
-	Author      string        // post author, else the site's
-	Description string        // front matter description, else the excerpt text
-	Excerpt     template.HTML // front matter excerpt, else the first paragraph, as HTML
-	Content     template.HTML // the rendered body
-	Tags        []*TagData    // the post's tags
-	Draft       bool          // a draft, shown only in previews
-	Future      bool          // dated in the future, shown only in previews
-	Source      string        // source path relative to the site root
+	Title       string         // post title
+	URL         string         // path with baseurl, e.g. /blog/2021/01/10/my-first-weeknote/
+	Permalink   string         // absolute URL (site URL + URL)
+	Date        time.Time      // publication date in the site's time zone
+	Updated     time.Time      // front matter last_modified_at or updated; else Date
+	Author      string         // post author, else the site's
+	Description string         // front matter description, else the excerpt text
+	Excerpt     template.HTML  // front matter excerpt, else the first paragraph, as HTML
+	Content     template.HTML  // the rendered body
+	Tags        []*TagData     // the post's tags
+	Draft       bool           // a draft, shown only in previews
+	Future      bool           // dated in the future, shown only in previews
+	Source      string         // source path relative to the site root
 	Params      map[string]any // every front matter key
-	Episode     *EpisodeData  // nil when the post is not part of a series
-	ReadingTime int           // minutes, at 230 words a minute, at least 1
-	WordCount   int           // words in the body
+	Episode     *EpisodeData   // nil when the post is not part of a series
+	ReadingTime int            // minutes, at 230 words a minute, at least 1
+	WordCount   int            // words in the body
 }
 
 // TagData is one tag and its posts.
@@ -78,12 +78,12 @@ type SeasonData struct {
 
 // EpisodeData places a post in its series.
 type EpisodeData struct {
-	Series     *SeriesData // the series
-	Season     int         // season number, 0 when none
-	Number     int         // episode number
-	NumberEnd  int         // last episode of a range; equal to Number otherwise
-	Label      string      // "Season 1, episode 2" (or "episodes 2–11", or "Episode 12")
-	Post       *PostData   // the post
+	Series     *SeriesData  // the series
+	Season     int          // season number, 0 when none
+	Number     int          // episode number
+	NumberEnd  int          // last episode of a range; equal to Number otherwise
+	Label      string       // "Season 1, episode 2" (or "episodes 2–11", or "Episode 12")
+	Post       *PostData    // the post
 	Prev, Next *EpisodeData // neighbours within the series, nil at the ends
 }
 

@@ -1,0 +1,69 @@
+# weeknotes: the two commands are `make serve` (preview this repository's own
+# site) and `make test` (every check CI runs). Tools the tests need are
+# installed into .cache/bin on first use; nothing is fetched but Go modules
+# and Debian's chromium package.
+
+GO      ?= go
+TOOLS   := $(CURDIR)/.cache/bin
+export PATH := $(TOOLS):$(PATH)
+
+VERSITYGW   := $(TOOLS)/versitygw
+STATICCHECK := $(TOOLS)/staticcheck
+CORPUS      := $(CURDIR)/.cache/corpus
+BENCH_POSTS ?= 5000
+
+.PHONY: all build serve test lint unit tools chromium bench corpus clean
+
+all: build
+
+build:
+	$(GO) build -o bin/weeknotes ./cmd/weeknotes
+
+# Preview this repository's own sample site at http://localhost:4000.
+serve:
+	$(GO) run ./cmd/weeknotes serve --source .
+
+# Every check: formatting, vet, staticcheck, the race-enabled tests
+# (including S3 publishing against a local versitygw server and an
+# end-to-end test in headless Chromium), and a build of the sample site.
+test: tools lint unit
+	$(GO) run ./cmd/weeknotes build --source . --dest $(CURDIR)/.cache/site --strict
+
+lint: $(STATICCHECK)
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+unit:
+	CI=$${CI:-true} $(GO) test -race -timeout 20m ./...
+
+tools: $(VERSITYGW) $(STATICCHECK) chromium
+
+$(VERSITYGW):
+	GOBIN=$(TOOLS) $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
+
+$(STATICCHECK):
+	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# Debian's chromium drives the end-to-end preview test.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Benchmarks on a generated corpus of $(BENCH_POSTS) posts (../shared/bench).
+bench: corpus
+	WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/site ./internal/server ./internal/publish
+
+corpus: $(CORPUS)/$(BENCH_POSTS)/content/posts
+
+$(CORPUS)/%/content/posts:
+	rm -rf $(CORPUS)/$*.tmp && mkdir -p $(CORPUS)/$*.tmp
+	python3 ../shared/bench/gen-corpus.py --posts $* --out $(CORPUS)/$*.tmp/gen --seed 1
+	mkdir -p $(CORPUS)/$*.tmp/content && mv $(CORPUS)/$*.tmp/gen/posts $(CORPUS)/$*.tmp/content/posts
+	mv $(CORPUS)/$*.tmp/gen/static $(CORPUS)/$*.tmp/static && rmdir $(CORPUS)/$*.tmp/gen
+	rm -rf $(CORPUS)/$* && mv $(CORPUS)/$*.tmp $(CORPUS)/$*
+
+clean:
+	rm -rf bin site .cache/site

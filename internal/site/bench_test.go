@@ -1,0 +1,108 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// benchCorpus returns a generated weeknotes corpus laid out as a site: the
+// one named by WEEKNOTES_CORPUS (make bench generates 5,000 posts), or
+// 1,000 posts generated here.
+func benchCorpus(b *testing.B) string {
+	b.Helper()
+	if dir := os.Getenv("WEEKNOTES_CORPUS"); dir != "" {
+		return dir
+	}
+	gen := "../../../shared/bench/gen-corpus.py"
+	if _, err := os.Stat(gen); err != nil {
+		b.Skipf("no corpus generator at %s", gen)
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		b.Skip("python3 is needed to generate the corpus")
+	}
+	dir := b.TempDir()
+	out := filepath.Join(dir, "gen")
+	if msg, err := exec.Command("python3", gen, "--posts", "1000", "--out", out, "--seed", "1").CombinedOutput(); err != nil {
+		b.Fatalf("gen-corpus: %v\n%s", err, msg)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(out, "posts"), filepath.Join(dir, "content", "posts")); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(out, "static"), filepath.Join(dir, "static")); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkFullBuild measures what `weeknotes build` does from a cold
+// start: read and render every post and page, and write the site to an
+// empty folder.
+func BenchmarkFullBuild(b *testing.B) {
+	dir := benchCorpus(b)
+	theme := defaultTheme(b)
+	ctx := context.Background()
+	var posts int
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dest := filepath.Join(b.TempDir(), fmt.Sprint("site", i))
+		b.StartTimer()
+		res, err := NewBuilder(Options{Source: dir, Theme: theme, Now: buildTime}).Build(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := WriteDir(ctx, res.Output, dest); err != nil {
+			b.Fatal(err)
+		}
+		posts = res.Stats.Posts
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(posts), "µs/post")
+	b.ReportMetric(float64(posts), "posts")
+}
+
+// BenchmarkIncrementalEdit measures the preview's rebuild after one post's
+// body changes.
+func BenchmarkIncrementalEdit(b *testing.B) {
+	dir := benchCorpus(b)
+	ctx := context.Background()
+	bl := NewBuilder(Options{Source: dir, Theme: defaultTheme(b), Now: buildTime, Drafts: true, Future: true})
+	if _, err := bl.Build(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "content", "posts"))
+	if err != nil || len(entries) == 0 {
+		b.Fatalf("no posts: %v", err)
+	}
+	name := entries[len(entries)/2].Name()
+	rel := "content/posts/" + name
+	path := filepath.Join(dir, rel)
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(path, orig, 0o644)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		edited := append(append([]byte(nil), orig...), fmt.Sprintf("\nEdit number %d.\n", i)...)
+		if err := os.WriteFile(path, edited, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		res, err := bl.Build(ctx, []string{rel})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			b.ReportMetric(float64(res.Stats.Rendered), "pages-rendered")
+		}
+	}
+}

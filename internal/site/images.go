@@ -1,0 +1,138 @@
+package site
+
+import (
+	"image"
+	_ "image/gif" // register decoders: authors use all of these
+	_ "image/jpeg"
+	_ "image/png"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	_ "golang.org/x/image/webp"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/markdown"
+)
+
+// imageCache remembers the pixel size of local images, so that thousands of
+// posts showing the same few images decode each header once.
+type imageCache struct {
+	mu    sync.Mutex
+	sizes map[string]markdown.ImageInfo // static source path → info
+}
+
+func newImageCache() *imageCache { return &imageCache{sizes: map[string]markdown.ImageInfo{}} }
+
+func (c *imageCache) reset() {
+	c.mu.Lock()
+	c.sizes = map[string]markdown.ImageInfo{}
+	c.mu.Unlock()
+}
+
+func (c *imageCache) forget(p string) {
+	c.mu.Lock()
+	delete(c.sizes, p)
+	c.mu.Unlock()
+}
+
+// imageLookup answers the Markdown stage's question about an image src. It
+// returns the static source path it looked at ("" for remote images).
+func (b *Builder) imageLookup(src string) (markdown.ImageInfo, string) {
+	p, ok := b.localPath(src)
+	if !ok {
+		return markdown.ImageInfo{}, ""
+	}
+	b.images.mu.Lock()
+	info, ok := b.images.sizes[p]
+	b.images.mu.Unlock()
+	if ok {
+		return info, p
+	}
+	info = markdown.ImageInfo{Local: true}
+	if f, err := b.fsys.Open(p); err == nil {
+		if cfg, _, err := image.DecodeConfig(f); err == nil {
+			info.Found, info.Width, info.Height = true, cfg.Width, cfg.Height
+		} else if st, err := f.Stat(); err == nil && !st.IsDir() {
+			info.Found = true // an SVG or another format we cannot size
+		}
+		f.Close()
+	}
+	b.images.mu.Lock()
+	b.images.sizes[p] = info
+	b.images.mu.Unlock()
+	return info, p
+}
+
+// localPath maps a URL as written in a post ("/static/images/a.png", with
+// or without the baseurl) to the source file that serves it.
+func (b *Builder) localPath(src string) (string, bool) {
+	if src == "" || strings.HasPrefix(src, "//") || strings.Contains(src, "://") || strings.HasPrefix(src, "data:") {
+		return "", false
+	}
+	if !strings.HasPrefix(src, "/") {
+		return "", false // relative to the page: cannot be checked against one folder
+	}
+	if i := strings.IndexAny(src, "?#"); i >= 0 {
+		src = src[:i]
+	}
+	if bu := b.cfg.BaseURL; bu != "" && strings.HasPrefix(src, bu+"/") {
+		src = strings.TrimPrefix(src, bu)
+	}
+	p := strings.TrimPrefix(path.Clean(src), "/")
+	// Static files are published under /static/ from the static folder.
+	if rest, ok := strings.CutPrefix(p, "static/"); ok {
+		return path.Join(b.cfg.StaticDir, rest), true
+	}
+	return path.Join(b.cfg.StaticDir, p), true
+}
+
+// staticURL gives the URL of a static source file, for {% link %}.
+func (b *Builder) staticURL(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, b.cfg.StaticDir+"/")
+	if !ok {
+		return "", false
+	}
+	if _, exists := b.static["static/"+rest]; !exists {
+		return "", false
+	}
+	return joinURL(b.cfg.BaseURL, "/static/"+rest), true
+}
+
+// walkStatic lists the static folder as output files copied from disk.
+func (b *Builder) walkStatic(diags *diag.List) map[string]*File {
+	files := map[string]*File{}
+	dir := b.cfg.StaticDir
+	if _, err := fs.Stat(b.fsys, dir); err != nil {
+		return files
+	}
+	err := fs.WalkDir(b.fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			diags.Add(diag.Errorf(p, 0, "cannot read: %v", err))
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() || strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			diags.Add(diag.Errorf(p, 0, "cannot read: %v", err))
+			return nil
+		}
+		rel := strings.TrimPrefix(p, dir+"/")
+		files["static/"+rel] = &File{
+			Source: path.Join(b.opts.Source, p),
+			Size:   info.Size(),
+			// Size and modification time stand in for the bytes: static
+			// files can be large, and writing compares bytes anyway.
+			Hash: hashBytes([]byte(info.ModTime().UTC().String()+"|"+rel)) ^ uint64(info.Size()),
+		}
+		return nil
+	})
+	if err != nil {
+		diags.Add(diag.Errorf(dir, 0, "cannot read: %v", err))
+	}
+	return files
+}

@@ -1,0 +1,207 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// MarkerFile is written at the root of every output folder. Its presence
+// is what allows a build to delete stale files there: weeknotes never cleans
+// a folder it did not create.
+const MarkerFile = ".weeknotes-output"
+
+// WriteStats count what WriteDir did.
+type WriteStats struct {
+	Written   int // files created or changed
+	Unchanged int // files whose bytes were already right
+	Removed   int // stale files deleted
+}
+
+// WriteDir makes dest hold exactly out. Files whose bytes are already right
+// are left alone (their times too, so rsync and publish see no change);
+// others are written to a temporary file and renamed into place, so no
+// reader ever sees half a file; files no longer in out are removed last.
+func WriteDir(ctx context.Context, out *Output, dest string) (WriteStats, error) {
+	var st WriteStats
+	if err := checkDest(dest); err != nil {
+		return st, err
+	}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return st, fmt.Errorf("create output folder: %w", err)
+	}
+	paths := make([]string, 0, len(out.Files))
+	for p := range out.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+
+	var mu sync.Mutex
+	var errs []error
+	dirs := &dirCache{}
+	err := parallel(ctx, paths, func(p string) {
+		wrote, err := writeFile(filepath.Join(dest, filepath.FromSlash(p)), out.Files[p], dirs)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("write %s: %w", p, err))
+		case wrote:
+			st.Written++
+		default:
+			st.Unchanged++
+		}
+	})
+	if err != nil {
+		return st, err
+	}
+	if len(errs) > 0 {
+		return st, errors.Join(errs...)
+	}
+	if err := os.WriteFile(filepath.Join(dest, MarkerFile), []byte("written by weeknotes build; files not in the build are removed on the next build\n"), 0o644); err != nil {
+		return st, fmt.Errorf("write %s: %w", MarkerFile, err)
+	}
+	removed, err := removeStale(dest, out)
+	st.Removed = removed
+	return st, err
+}
+
+// checkDest refuses to write into a folder that has files but was not made
+// by weeknotes: cleaning it could delete someone's work.
+func checkDest(dest string) error {
+	entries, err := os.ReadDir(dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read output folder: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dest, MarkerFile)); err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s has files that weeknotes did not write (no %s); empty it or choose another --dest", dest, MarkerFile)
+}
+
+// dirCache remembers folders already made, so that writing thousands of
+// pages does not stat every parent folder thousands of times.
+type dirCache struct{ made sync.Map }
+
+func (c *dirCache) mkdirAll(dir string) error {
+	if _, ok := c.made.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	c.made.Store(dir, true)
+	return nil
+}
+
+// writeFile writes f at target unless target already has its bytes.
+func writeFile(target string, f *File, dirs *dirCache) (bool, error) {
+	if same, err := sameContent(target, f); err == nil && same {
+		return false, nil
+	}
+	if err := dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return false, err
+	}
+	tmpName := filepath.Join(filepath.Dir(target), ".tmp-"+filepath.Base(target)+"-"+strconv.FormatUint(rand.Uint64(), 36))
+	tmp, err := os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
+	if f.Source != "" {
+		src, err := os.Open(f.Source)
+		if err != nil {
+			tmp.Close()
+			return false, err
+		}
+		_, err = io.Copy(tmp, src)
+		src.Close()
+		if err != nil {
+			tmp.Close()
+			return false, err
+		}
+	} else if _, err := tmp.Write(f.Data); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if err := tmp.Close(); err != nil {
+		return false, err
+	}
+	return true, os.Rename(tmp.Name(), target)
+}
+
+func sameContent(target string, f *File) (bool, error) {
+	info, err := os.Stat(target)
+	if err != nil || info.Size() != f.Size || !info.Mode().IsRegular() {
+		return false, err
+	}
+	have, err := os.ReadFile(target)
+	if err != nil {
+		return false, err
+	}
+	want := f.Data
+	if f.Source != "" {
+		if want, err = os.ReadFile(f.Source); err != nil {
+			return false, err
+		}
+	}
+	return bytes.Equal(have, want), nil
+}
+
+// removeStale deletes files under dest that are not in out, then the
+// folders that became empty.
+func removeStale(dest string, out *Output) (int, error) {
+	var stale, dirs []string
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." {
+				dirs = append(dirs, p)
+			}
+			return nil
+		}
+		if rel == MarkerFile {
+			return nil
+		}
+		if _, ok := out.Files[rel]; !ok {
+			stale = append(stale, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("list output folder: %w", err)
+	}
+	var errs []error
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	sort.Slice(dirs, func(i, j int) bool {
+		return strings.Count(dirs[i], string(filepath.Separator)) > strings.Count(dirs[j], string(filepath.Separator))
+	})
+	for _, d := range dirs {
+		_ = os.Remove(d) // fails, as it should, unless empty
+	}
+	return len(stale) - len(errs), errors.Join(errs...)
+}

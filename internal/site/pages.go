@@ -1,0 +1,318 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/series"
+)
+
+// model builds what templates see from the included posts, newest first.
+func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
+	cfg := b.cfg
+	sd := &SiteData{
+		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
+		URL: cfg.URL, BaseURL: cfg.BaseURL, Language: cfg.Language, Params: cfg.Params,
+		Drafts: b.opts.Preview,
+	}
+	tags := map[string]*TagData{}
+	years := map[int]*YearData{}
+	var entries []series.Entry
+	for _, ps := range included {
+		p := ps.post
+		author := p.Author
+		if author == "" {
+			author = cfg.Author
+		}
+		desc := p.Description
+		if desc == "" {
+			desc = p.Excerpt
+		}
+		if desc == "" {
+			desc = ps.text
+		}
+		pd := &PostData{
+			Title: p.Title, URL: ps.url, Permalink: cfg.URL + ps.url, Date: p.Date, Updated: updated(p.Params, p.Date, cfg.Location),
+			Author: author, Description: desc,
+			Excerpt: template.HTML(ps.excerpt), Content: template.HTML(ps.html),
+			Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
+			WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230),
+		}
+		ps.data = pd
+		sd.Posts = append(sd.Posts, pd)
+		for _, name := range p.Tags {
+			slug := slugify(name)
+			if slug == "" {
+				continue
+			}
+			t := tags[slug]
+			if t == nil {
+				t = &TagData{Name: name, Slug: slug, URL: joinURL(cfg.BaseURL, "/tags/"+slug+"/")}
+				tags[slug] = t
+			}
+			t.Posts = append(t.Posts, pd)
+			pd.Tags = append(pd.Tags, t)
+		}
+		if p.HasDate {
+			y := years[p.Date.Year()]
+			if y == nil {
+				y = &YearData{Year: p.Date.Year()}
+				years[p.Date.Year()] = y
+			}
+			y.Posts = append(y.Posts, pd)
+		}
+		if m, ok := b.marker(p.Title, p.Subtitle, p.Excerpt, ps); ok {
+			entries = append(entries, series.Entry{Key: p.Path, Marker: m, Date: p.Date})
+		}
+	}
+	for _, t := range tags {
+		sd.Tags = append(sd.Tags, t)
+	}
+	sort.Slice(sd.Tags, func(i, j int) bool { return sd.Tags[i].Slug < sd.Tags[j].Slug })
+	for _, y := range years {
+		sd.Years = append(sd.Years, y)
+	}
+	sort.Slice(sd.Years, func(i, j int) bool { return sd.Years[i].Year > sd.Years[j].Year })
+
+	all, byKey, warnings := series.Assemble(entries)
+	byPath := make(map[string]*postState, len(included))
+	for _, ps := range included {
+		byPath[ps.post.Path] = ps
+	}
+	episodes := map[*series.Episode]*EpisodeData{}
+	for _, s := range all {
+		sdata := &SeriesData{Name: s.Name, Slug: s.Slug, URL: joinURL(cfg.BaseURL, "/series/"+s.Slug+"/"), FeedURL: joinURL(cfg.BaseURL, "/series/"+s.Slug+"/feed.xml")}
+		for _, season := range s.Seasons {
+			sn := &SeasonData{Number: season.Number}
+			for _, e := range season.Episodes {
+				ed := &EpisodeData{Series: sdata, Season: e.Season, Number: e.Number, NumberEnd: e.NumberEnd, Label: e.Label(), Post: byPath[e.Key].data}
+				byPath[e.Key].data.Episode = ed
+				episodes[e] = ed
+				sn.Episodes = append(sn.Episodes, ed)
+				sdata.Count++
+			}
+			sdata.Seasons = append(sdata.Seasons, sn)
+		}
+		sd.Series = append(sd.Series, sdata)
+	}
+	for e, ed := range episodes {
+		if e.Prev != nil {
+			ed.Prev = episodes[e.Prev]
+		}
+		if e.Next != nil {
+			ed.Next = episodes[e.Next]
+		}
+	}
+	_ = byKey
+	return sd, warnings
+}
+
+// marker finds a post's place in a series: explicit front matter keys win,
+// then the title, the subtitle and the excerpt, in that order.
+func (b *Builder) marker(title, subtitle, excerpt string, ps *postState) (series.Marker, bool) {
+	p := ps.post
+	var m series.Marker
+	ok := false
+	for _, text := range []string{title, subtitle, excerpt} {
+		if text == "" {
+			continue
+		}
+		if m, ok = series.Parse(text); ok {
+			break
+		}
+	}
+	if p.Episode > 0 {
+		m.Episode, m.EpisodeEnd, ok = p.Episode, p.Episode, true
+	}
+	if p.Season > 0 {
+		m.Season = p.Season
+	}
+	if p.SeriesName != "" {
+		m.Name = p.SeriesName
+	}
+	if !ok {
+		return m, false
+	}
+	if m.EpisodeEnd < m.Episode {
+		m.EpisodeEnd = m.Episode
+	}
+	if m.Name == "" {
+		m.Name = b.cfg.Series
+	}
+	return m, true
+}
+
+// updated reads last_modified_at or updated from the front matter.
+func updated(params map[string]any, date time.Time, loc *time.Location) time.Time {
+	for _, k := range []string{"last_modified_at", "updated"} {
+		switch v := params[k].(type) {
+		case time.Time:
+			return v.In(loc)
+		case string:
+			for _, layout := range []string{"2006-01-02 15:04:05 -0700", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04", "2006-01-02"} {
+				if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), loc); err == nil {
+					return t
+				}
+			}
+		}
+	}
+	return date
+}
+
+// pageJob is one page to render through a template.
+type pageJob struct {
+	out   string // output path
+	tmpl  string // page template file
+	page  *Page
+	print uint64 // fingerprint of everything the page shows
+}
+
+// pageJobs lists every page of the site with the fingerprint of its
+// inputs. A page whose fingerprint equals the previous build's is not
+// rendered again: the fingerprint covers the theme, the configuration, the
+// metadata of every post (titles, URLs, dates, tags, series: lists and
+// navigation show them everywhere) and the bodies or excerpts of the posts
+// the page shows.
+func (b *Builder) pageJobs(sd *SiteData, included []*postState) []*pageJob {
+	cfg := b.cfg
+	g := newHasher()
+	g.u64(b.theme.hash)
+	g.str(fmt.Sprintf("%+v|%v|%v", *cfg, b.opts.Preview, b.opts.Drafts))
+	for _, ps := range included {
+		pd := ps.data
+		g.str(pd.URL)
+		g.str(pd.Title)
+		g.str(pd.Date.String())
+		g.str(pd.Author)
+		g.str(pd.Description)
+		for _, t := range pd.Tags {
+			g.str(t.Slug)
+		}
+		if pd.Episode != nil {
+			g.str(pd.Episode.Series.Slug + "|" + pd.Episode.Label)
+		}
+		g.u64(uint64(pd.ReadingTime))
+		if pd.Draft || pd.Future {
+			g.str("draft")
+		}
+	}
+	global := g.sum()
+	byData := make(map[*PostData]*postState, len(included))
+	for _, ps := range included {
+		byData[ps.data] = ps
+	}
+	print := func(kind, out string, posts []*PostData, withContent bool) uint64 {
+		h := &hasher{h: global}
+		h.str(kind)
+		h.str(out)
+		for _, pd := range posts {
+			ps := byData[pd]
+			h.u64(ps.excerptHash)
+			if withContent {
+				h.u64(ps.contentHash)
+			}
+		}
+		return h.sum()
+	}
+	base := func(kind, title, url string) *Page {
+		return &Page{Kind: kind, Title: title, Description: cfg.Description, URL: joinURL(cfg.BaseURL, url), Permalink: cfg.URL + joinURL(cfg.BaseURL, url),
+			Site: sd, FeedURL: joinURL(cfg.BaseURL, "/feed.xml"), StyleURLs: b.theme.styles}
+	}
+	var jobs []*pageJob
+	add := func(out, tmpl string, page *Page, posts []*PostData, withContent bool) {
+		jobs = append(jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: print(tmpl, out, posts, withContent)})
+	}
+
+	for _, ps := range included {
+		pd := ps.data
+		pg := base("post", pd.Title, ps.rel)
+		pg.Post, pg.Description = pd, pd.Description
+		tmpl := "post.html"
+		if l := ps.post.Layout; l != "" && l != "post" && b.theme.sets[l+".html"] != nil {
+			tmpl = l + ".html"
+		}
+		if pd.Episode != nil {
+			pg.FeedURL = pd.Episode.Series.FeedURL
+		}
+		add(ps.outPath, tmpl, pg, []*PostData{pd}, true)
+	}
+
+	per := cfg.Paginate
+	if per <= 0 {
+		per = 10
+	}
+	pages := max(1, (len(sd.Posts)+per-1)/per)
+	for i := 0; i < pages; i++ {
+		lo, hi := i*per, min((i+1)*per, len(sd.Posts))
+		url := "/"
+		if i > 0 {
+			url = fmt.Sprintf("/page/%d/", i+1)
+		}
+		pg := base("home", cfg.Title, url)
+		pg.Posts = sd.Posts[lo:hi]
+		pg.Paginator = &Paginator{Page: i + 1, TotalPages: pages}
+		if i == 1 {
+			pg.Paginator.PrevURL = joinURL(cfg.BaseURL, "/")
+		} else if i > 1 {
+			pg.Paginator.PrevURL = joinURL(cfg.BaseURL, fmt.Sprintf("/page/%d/", i))
+		}
+		if i+1 < pages {
+			pg.Paginator.NextURL = joinURL(cfg.BaseURL, fmt.Sprintf("/page/%d/", i+2))
+		}
+		if i > 0 {
+			pg.Title = fmt.Sprintf("%s, page %d", cfg.Title, i+1)
+		}
+		add(outputPath(url), "home.html", pg, pg.Posts, false)
+	}
+
+	arch := base("archive", "Archive", "/archive/")
+	arch.Posts = sd.Posts
+	add("archive/index.html", "archive.html", arch, nil, false)
+
+	add("tags/index.html", "tags.html", base("tags", "Tags", "/tags/"), nil, false)
+	for _, t := range sd.Tags {
+		pg := base("tag", "Posts tagged “"+t.Name+"”", "/tags/"+t.Slug+"/")
+		pg.Tag, pg.Posts = t, t.Posts
+		add(outputPath("/tags/"+t.Slug+"/"), "tag.html", pg, t.Posts, false)
+	}
+
+	add("series/index.html", "series-list.html", base("series-list", "Series", "/series/"), nil, false)
+	for _, s := range sd.Series {
+		pg := base("series", s.Name, "/series/"+s.Slug+"/")
+		pg.Series, pg.FeedURL = s, s.FeedURL
+		var posts []*PostData
+		for _, season := range s.Seasons {
+			for _, e := range season.Episodes {
+				posts = append(posts, e.Post)
+			}
+		}
+		add(outputPath("/series/"+s.Slug+"/"), "series.html", pg, posts, false)
+	}
+
+	nf := base("404", "Page not found", "/404.html")
+	add("404.html", "404.html", nf, nil, false)
+	return jobs
+}
+
+// slugify makes a URL-safe slug of a tag name.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r > 127 && isLetter(r):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,392 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weeknotes/weeknotes"
+	"github.com/weeknotes/weeknotes/internal/diag"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+const seedSite = "../../../shared/fixtures/seed-site"
+
+// buildTime is a fixed "now" so that future-post filtering is repeatable.
+var buildTime = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func defaultTheme(t testing.TB) fs.FS {
+	t.Helper()
+	sub, err := fs.Sub(weeknotes.Theme, "templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+// copyTree copies a fixture into a temporary folder so tests can add to it.
+func copyTree(t testing.TB, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+	return dst
+}
+
+func writeSource(t testing.TB, root, rel, data string) {
+	t.Helper()
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func build(t testing.TB, dir string, opts Options) (*Result, error) {
+	t.Helper()
+	opts.Source = dir
+	opts.Theme = defaultTheme(t)
+	if opts.Now.IsZero() {
+		opts.Now = buildTime
+	}
+	return NewBuilder(opts).Build(context.Background(), nil)
+}
+
+func TestSeedSiteFailsWithBothMissingPostURLs(t *testing.T) {
+	if _, err := os.Stat(seedSite); err != nil {
+		t.Fatalf("fixture missing: %v (shared/ must sit beside the checkout)", err)
+	}
+	dir := copyTree(t, seedSite)
+	dest := filepath.Join(t.TempDir(), "site")
+	_, err := build(t, dir, Options{})
+	var be *diag.BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("build of the seed site: got %v, want a BuildError", err)
+	}
+	var errs []string
+	for _, d := range be.Diagnostics {
+		if d.Severity == diag.Error {
+			errs = append(errs, d.String())
+		}
+	}
+	want := []string{
+		`content/posts/2021-11-19-outage.md:9: post_url: no post named "2021-10-08-punitive-measures"`,
+		`content/posts/2021-11-19-outage.md:41: post_url: no post named "2021-06-11-full-capacity"`,
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("errors:\n%s\nwant exactly:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(errs[i], want[i]) {
+			t.Errorf("error %d = %q, want it to start with %q", i, errs[i], want[i])
+		}
+	}
+	if _, err := os.Stat(dest); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a failed build wrote output: %v", err)
+	}
+}
+
+func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
+	dir := copyTree(t, seedSite)
+	writeSource(t, dir, "content/posts/2021-10-08-punitive-measures.md", "---\ntitle: Punitive measures\n---\n\nBlame helps nobody.\n")
+	writeSource(t, dir, "content/posts/2021-06-11-full-capacity.md", "---\ntitle: Full capacity\n---\n\nWork in process.\n")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+
+	// Diagnostics: the two undated posts are drafts, the missing image is a warning.
+	var all []string
+	for _, d := range res.Diagnostics {
+		all = append(all, d.String())
+	}
+	joined := strings.Join(all, "\n")
+	for _, want := range []string{
+		"content/posts/what-i-learnt-when-a-system-no-one-knew-how-to-maintain-started-failing.md",
+		"content/posts/migrating-gov-uk-pay-to-a-serverless-platform.md",
+		"content/posts/2021-01-17-oops-i-did-it-again.md:212: image not found: /static/images/folklore-wine.jpg",
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, joined)
+		}
+	}
+	for _, d := range res.Diagnostics {
+		if strings.HasPrefix(d.File, "content/posts/migrating") || strings.HasPrefix(d.File, "content/posts/what-i-learnt") {
+			if strings.Contains(d.Message, "draft") && !strings.Contains(d.Message, "date") {
+				t.Errorf("draft message does not say how to date it: %s", d)
+			}
+		}
+	}
+	if res.Stats.Posts != 5 {
+		t.Errorf("posts = %d, want 5 (the two undated posts are drafts)", res.Stats.Posts)
+	}
+
+	files := res.Output.Files
+	page := func(p string) string {
+		t.Helper()
+		f := files[p]
+		if f == nil {
+			t.Fatalf("no output %s", p)
+		}
+		return string(f.Data)
+	}
+	ep1 := page("2021/01/10/my-first-weeknote/index.html")
+	ep2 := page("2021/01/17/oops-i-did-it-again/index.html")
+	if !strings.Contains(ep1, `href="/2021/01/17/oops-i-did-it-again/"`) {
+		t.Error("episode 1 does not link to episode 2")
+	}
+	if !strings.Contains(ep2, `href="/2021/01/10/my-first-weeknote/"`) {
+		t.Error("episode 2 does not link to episode 1")
+	}
+	if !strings.Contains(ep2, "Season 1, episode 2") {
+		t.Error(`episode 2 does not say "Season 1, episode 2"`)
+	}
+	seriesPage := page("series/weeknotes/index.html")
+	i1, i2 := strings.Index(seriesPage, "My first weeknote"), strings.Index(seriesPage, "Oops, I did it again")
+	if i1 < 0 || i2 < 0 || i1 > i2 {
+		t.Errorf("series page does not list episodes 1 and 2 in order (%d, %d)", i1, i2)
+	}
+	outage := page("2021/11/19/outage/index.html")
+	for _, link := range []string{`href="/2021/10/08/punitive-measures/"`, `href="/2021/06/11/full-capacity/"`} {
+		if !strings.Contains(outage, link) {
+			t.Errorf("outage page lacks post_url link %s", link)
+		}
+	}
+	if strings.Count(ep1, "My first weeknote</h1>") != 1 || strings.Contains(ep1, `<h1 id="my-first-weeknote"`) {
+		t.Error("the heading that repeats the title is rendered again")
+	}
+	for _, p := range []string{"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "archive/index.html",
+		"series/index.html", "series/weeknotes/feed.xml", "tags/index.html", "assets/style.css", "assets/syntax.css",
+		"static/images/big-brain.png"} {
+		if files[p] == nil {
+			t.Errorf("no %s in the output", p)
+		}
+	}
+	if strings.Contains(page("sitemap.xml"), "what-i-learnt") {
+		t.Error("a draft is in the sitemap")
+	}
+}
+
+// TestBuildIsDeterministic builds the same site twice, in parallel as
+// always, and expects identical bytes.
+func TestBuildIsDeterministic(t *testing.T) {
+	dir := copyTree(t, seedSite)
+	writeSource(t, dir, "content/posts/2021-10-08-punitive-measures.md", "---\ntitle: Punitive measures\ntags: [a, b]\n---\n\nBlame.\n")
+	writeSource(t, dir, "content/posts/2021-06-11-full-capacity.md", "---\ntitle: Full capacity\ntags: b\n---\n\nWork.\n")
+	a, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := build(t, dir, Options{Now: buildTime.Add(48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Output.Files) != len(b.Output.Files) {
+		t.Fatalf("file counts differ: %d and %d", len(a.Output.Files), len(b.Output.Files))
+	}
+	for p, f := range a.Output.Files {
+		g := b.Output.Files[p]
+		if g == nil || g.Hash != f.Hash || g.Size != f.Size {
+			t.Errorf("%s differs between two builds of the same input", p)
+		}
+	}
+}
+
+func TestWriteDirKeepsOldSiteOnFailureAndRemovesStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
+	writeSource(t, dir, "content/posts/2024-01-12-two.md", "---\ntitle: Two\n---\n\nSecond.\n")
+	dest := filepath.Join(dir, "site")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteDir(context.Background(), res.Output, dest); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(dest, "2024/01/05/one/index.html")
+	before, err := os.Stat(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A broken post: the build fails and nothing is written.
+	writeSource(t, dir, "content/posts/2024-01-19-three.md", "---\ntitle: [unclosed\n---\n")
+	if _, err := build(t, dir, Options{}); err == nil {
+		t.Fatal("a post with broken front matter built")
+	}
+
+	// Fixed, and post two removed: its page goes, post one's page is not rewritten.
+	writeSource(t, dir, "content/posts/2024-01-19-three.md", "---\ntitle: Three\n---\n\nThird.\n")
+	os.Remove(filepath.Join(dir, "content/posts/2024-01-12-two.md"))
+	time.Sleep(10 * time.Millisecond)
+	res, err = build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := WriteDir(context.Background(), res.Output, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Removed == 0 {
+		t.Error("no stale file removed")
+	}
+	if _, err := os.Stat(filepath.Join(dest, "2024/01/12/two/index.html")); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("the removed post's page is still there")
+	}
+	if _, err := os.Stat(filepath.Join(dest, "2024/01/12")); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("the removed post's empty folder is still there")
+	}
+	after, err := os.Stat(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Error("an unchanged page was rewritten")
+	}
+
+	// A folder weeknotes did not write is never cleaned.
+	other := t.TempDir()
+	writeSource(t, other, "precious.txt", "keep me")
+	if _, err := WriteDir(context.Background(), res.Output, other); err == nil {
+		t.Error("WriteDir cleaned a folder it did not create")
+	}
+}
+
+func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
+	dir := t.TempDir()
+	for i, name := range []string{"2024-01-05-a", "2024-01-12-b", "2024-01-19-c", "2024-01-26-d"} {
+		writeSource(t, dir, "content/posts/"+name+".md", "---\ntitle: Post "+name+"\ntags: [t]\nexcerpt: Weeknotes S01E0"+string(rune('1'+i))+"\n---\n\nBody of "+name+" links to {% post_url 2024-01-05-a %}.\n")
+	}
+	b := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime})
+	ctx := context.Background()
+	first, err := b.Build(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	writeSource(t, dir, "content/posts/2024-01-19-c.md", "---\ntitle: Post 2024-01-19-c\ntags: [t]\nexcerpt: Weeknotes S01E03\n---\n\nAn edited body.\n")
+	inc, err := b.Build(ctx, []string{"content/posts/2024-01-19-c.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Stats.Rendered >= first.Stats.Rendered {
+		t.Errorf("incremental build rendered %d pages, the full one %d", inc.Stats.Rendered, first.Stats.Rendered)
+	}
+	if !contains(inc.Changed, "2024/01/19/c/index.html") {
+		t.Errorf("changed = %v, want the edited post's page", inc.Changed)
+	}
+	full, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, f := range full.Output.Files {
+		if g := inc.Output.Files[p]; g == nil || g.Hash != f.Hash {
+			t.Errorf("%s: incremental output differs from a full build", p)
+		}
+	}
+
+	// Removing a post_url target makes the posts that link to it fail.
+	os.Remove(filepath.Join(dir, "content/posts/2024-01-05-a.md"))
+	_, err = b.Build(ctx, []string{"content/posts/2024-01-05-a.md"})
+	var be *diag.BuildError
+	if !errors.As(err, &be) || !strings.Contains(be.Error(), `post_url: no post named "2024-01-05-a"`) {
+		t.Errorf("after removing a link target: %v", err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEmptySiteBuilds renders every page template with no posts at all: a
+// new author's first build must not fail on an empty list.
+func TestEmptySiteBuilds(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/.keep", "")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"index.html", "archive/index.html", "tags/index.html", "series/index.html", "404.html", "feed.xml"} {
+		if res.Output.Files[p] == nil {
+			t.Errorf("no %s", p)
+		}
+	}
+}
+
+// TestTemplateErrorNamesFileAndLine overrides a default template with a
+// broken one.
+func TestTemplateErrorNamesFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
+	writeSource(t, dir, "templates/post.html", "{{define \"main\"}}\n<h1>{{ .Post.Title }</h1>\n{{end}}\n")
+	_, err := build(t, dir, Options{})
+	var be *diag.BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v, want a BuildError", err)
+	}
+	if d := be.Diagnostics[0]; d.File != "templates/post.html" || d.Line != 2 {
+		t.Errorf("diagnostic = %s, want templates/post.html:2", d)
+	}
+
+	// An execution error names the template too.
+	writeSource(t, dir, "templates/post.html", "{{define \"main\"}}\n\n<h1>{{ .Post.NoSuchField }}</h1>\n{{end}}\n")
+	_, err = build(t, dir, Options{})
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v, want a BuildError", err)
+	}
+	if d := be.Diagnostics[0]; d.File != "templates/post.html" || d.Line != 3 {
+		t.Errorf("diagnostic = %s, want templates/post.html:3", d)
+	}
+}
+
+// TestJekyllLayoutBuildsUnchanged builds a Jekyll blog: _config.yml and
+// _posts, with Jekyll's default permalinks.
+func TestJekyllLayoutBuildsUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "_config.yml", "title: Old blog\nbaseurl: /blog\nurl: https://old.example\n")
+	writeSource(t, dir, "_posts/2020-01-20-hello.md", "---\ntitle: Hello\ncategories: notes\n---\n\nSee [next]({% post_url 2020/2020-02-01-next %}).\n")
+	writeSource(t, dir, "_posts/2020/2020-02-01-next.md", "---\ntitle: Next\n---\n\nHi.\n")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Output.Files["notes/2020/01/20/hello.html"]
+	if f == nil {
+		t.Fatalf("no Jekyll-style page; have %d files", len(res.Output.Files))
+	}
+	if !strings.Contains(string(f.Data), `href="/blog/2020/02/01/next.html"`) {
+		t.Error("post_url in subfolder form did not resolve with the baseurl")
+	}
+}

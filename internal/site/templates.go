@@ -1,0 +1,244 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/markdown"
+)
+
+// pageKinds are the page templates every theme provides.
+var pageKinds = []string{"post", "home", "archive", "tags", "tag", "series-list", "series", "404"}
+
+// theme is a parsed set of templates: the default theme with the site's own
+// templates/ laid over it, file by file.
+type theme struct {
+	sets   map[string]*template.Template // page template file ("post.html") → set to execute
+	origin map[string]string             // template file → path for messages
+	assets map[string][]byte             // output path ("assets/style.css") → bytes
+	hash   uint64                        // of every template and asset, for page fingerprints
+	styles []string                      // stylesheet URLs with baseurl and a content hash
+}
+
+// overlayFS reads from top, falling back to bottom: a site's template
+// overrides the default theme's file of the same name.
+type overlayFS struct{ top, bottom fs.FS }
+
+// Open implements fs.FS.
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if o.top != nil {
+		if f, err := o.top.Open(name); err == nil {
+			return f, nil
+		}
+	}
+	if o.bottom != nil {
+		return o.bottom.Open(name)
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+func subOrNil(fsys fs.FS, dir string) fs.FS {
+	if fsys == nil {
+		return nil
+	}
+	if _, err := fs.Stat(fsys, dir); err != nil {
+		return nil
+	}
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil
+	}
+	return sub
+}
+
+// loadTheme parses every page template with base.html and the partials.
+func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.Diagnostic) {
+	th := &theme{sets: map[string]*template.Template{}, origin: map[string]string{}, assets: map[string][]byte{}}
+	var ds []diag.Diagnostic
+	files := map[string][]byte{} // name relative to the templates folder → bytes
+	collect := func(fsys fs.FS, label func(string) string) {
+		if fsys == nil {
+			return
+		}
+		_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), "~") {
+				return nil
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				ds = append(ds, diag.Errorf(label(p), 0, "cannot read: %v", err))
+				return nil
+			}
+			files[p] = data
+			th.origin[p] = label(p)
+			return nil
+		})
+	}
+	collect(defaults, func(p string) string { return "(default theme) templates/" + p })
+	collect(subOrNil(site, cfg.TemplatesDir), func(p string) string { return path.Join(cfg.TemplatesDir, p) })
+
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := newHasher()
+	for _, n := range names {
+		h.str(n)
+		h.bytes(files[n])
+	}
+
+	// Assets: the theme's stylesheet and the generated highlighting styles.
+	for _, n := range names {
+		if rest, ok := strings.CutPrefix(n, "assets/"); ok {
+			th.assets["assets/"+rest] = files[n]
+		}
+	}
+	css, err := markdown.StyleSheet("github", "github-dark")
+	if err != nil {
+		ds = append(ds, diag.Errorf("", 0, "highlight styles: %v", err))
+	}
+	th.assets["assets/syntax.css"] = css
+	h.bytes(css)
+	for _, a := range []string{"assets/style.css", "assets/syntax.css"} {
+		if data, ok := th.assets[a]; ok {
+			th.styles = append(th.styles, fmt.Sprintf("%s?v=%.8x", joinURL(cfg.BaseURL, "/"+a), hashBytes(data)))
+		}
+	}
+	h.str(strings.Join(th.styles, ","))
+	th.hash = h.sum()
+
+	if _, ok := files["base.html"]; !ok {
+		return th, append(ds, diag.Errorf(path.Join(cfg.TemplatesDir, "base.html"), 0, "missing: every page is rendered inside base.html"))
+	}
+	var partials []string
+	var pages []string
+	for _, n := range names {
+		switch {
+		case strings.HasPrefix(n, "partials/") && strings.HasSuffix(n, ".html"):
+			partials = append(partials, n)
+		case !strings.Contains(n, "/") && strings.HasSuffix(n, ".html") && n != "base.html":
+			pages = append(pages, n)
+		}
+	}
+	funcs := funcMap(cfg.URL, cfg.BaseURL)
+	for _, page := range pages {
+		set := template.New("base.html").Funcs(funcs)
+		ok := true
+		for _, n := range append(append([]string{"base.html"}, partials...), page) {
+			t := set
+			if n != "base.html" {
+				t = set.New(path.Base(n))
+			}
+			if _, err := t.Parse(string(files[n])); err != nil {
+				ds = append(ds, templateDiag(err, th.origin))
+				ok = false
+				break
+			}
+		}
+		if ok {
+			th.sets[page] = set
+		}
+	}
+	for _, k := range pageKinds {
+		if _, ok := files[k+".html"]; !ok {
+			ds = append(ds, diag.Errorf(path.Join(cfg.TemplatesDir, k+".html"), 0, "missing page template"))
+		}
+	}
+	return th, ds
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render executes a page template. The returned bytes are the caller's.
+func (th *theme) render(tmpl string, page *Page) ([]byte, *diag.Diagnostic) {
+	set := th.sets[tmpl]
+	if set == nil {
+		d := diag.Errorf("", 0, "no template %s", tmpl)
+		return nil, &d
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := set.ExecuteTemplate(buf, "base.html", page); err != nil {
+		d := templateDiag(err, th.origin)
+		if page.Post != nil {
+			d.Message += " (rendering " + page.Post.Source + ")"
+		}
+		return nil, &d
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// templateErrRE matches html/template's "template: NAME:LINE:COL: message".
+var templateErrRE = regexp.MustCompile(`template: ([^:]+):(\d+)(?::\d+)?: (.*)`)
+
+// templateDiag turns a template error into a diagnostic naming the
+// template's file and line.
+func templateDiag(err error, origin map[string]string) diag.Diagnostic {
+	msg := err.Error()
+	var te *template.Error
+	if errors.As(err, &te) && te.Name != "" && te.Line > 0 {
+		return diag.Errorf(originOf(te.Name, origin), te.Line, "%s", te.Description)
+	}
+	if m := templateErrRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return diag.Errorf(originOf(m[1], origin), line, "%s", m[3])
+	}
+	return diag.Errorf("", 0, "template: %s", msg)
+}
+
+func originOf(name string, origin map[string]string) string {
+	for _, n := range []string{name, "partials/" + name} {
+		if o, ok := origin[n]; ok {
+			return o
+		}
+	}
+	return "templates/" + name
+}
+
+// hasher builds fingerprints from many small values.
+type hasher struct{ h uint64 }
+
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+func newHasher() *hasher { return &hasher{h: fnvOffset} }
+
+func (h *hasher) bytes(b []byte) {
+	for _, c := range b {
+		h.h ^= uint64(c)
+		h.h *= fnvPrime
+	}
+	h.h ^= 0xff // separator, so ("ab","c") and ("a","bc") differ
+	h.h *= fnvPrime
+}
+
+func (h *hasher) str(s string) {
+	for i := 0; i < len(s); i++ {
+		h.h ^= uint64(s[i])
+		h.h *= fnvPrime
+	}
+	h.h ^= 0xff
+	h.h *= fnvPrime
+}
+
+func (h *hasher) u64(v uint64) {
+	for i := 0; i < 8; i++ {
+		h.h ^= v & 0xff
+		h.h *= fnvPrime
+		v >>= 8
+	}
+}
+
+func (h *hasher) sum() uint64 { return h.h }
