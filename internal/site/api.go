@@ -21,6 +21,13 @@ type Options struct {
 	Now     time.Time // the build time, for leaving out future posts; zero means time.Now()
 	Strict  bool      // warnings fail the build
 	Preview bool      // marks the build as a preview (SiteData.Drafts), e.g. for badges on drafts
+
+	// StreamTo, when set, makes Build write the site into this folder as it
+	// renders instead of keeping pages in memory: each page is staged next
+	// to its final place and renamed into place only when the whole build
+	// succeeded. The returned Output then has no Data; its files' Source
+	// names the written file. For one-shot builds of large sites.
+	StreamTo string
 }
 
 // File is one file of the output.
@@ -53,5 +60,6 @@ type Result struct {
 	Output      *Output
 	Diagnostics []diag.Diagnostic // warnings (and, with errors, returned in *diag.BuildError instead)
 	Stats       Stats
-	Changed     []string // output paths added, changed or removed since the previous build of this Builder, sorted
+	Changed     []string   // output paths added, changed or removed since the previous build of this Builder, sorted
+	Written     WriteStats // with Options.StreamTo: what was written to disk
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"html/template"
 	"io/fs"
 	"os"
 	"path"
@@ -64,8 +65,8 @@ type postState struct {
 	renderedOf  uint64            // post.Hash the body was rendered from
 	asked       map[string]string // link targets asked for and the URLs given
 	imagesUsed  []string          // static source paths of local images looked up
-	html        []byte
-	excerpt     []byte
+	html        template.HTML     // kept as a string: templates take it without a copy
+	excerpt     template.HTML
 	text        string
 	words       int
 	renderDiags []diag.Diagnostic
@@ -175,21 +176,41 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		}
 		todo = append(todo, j)
 	}
+	var stage *staging
+	if b.opts.StreamTo != "" {
+		var err error
+		if stage, err = newStaging(b.opts.StreamTo); err != nil {
+			return nil, err
+		}
+		defer stage.abort() // removes staged files unless committed
+	}
+	put := func(p string, data []byte) *File {
+		if stage == nil {
+			return newFile(data)
+		}
+		f, err := stage.put(p, data)
+		if err != nil {
+			diags.Add(diag.Errorf(b.opts.StreamTo, 0, "write %s: %v", p, err))
+			return f
+		}
+		return f
+	}
 	var mu sync.Mutex
 	if err := parallel(ctx, todo, func(j *pageJob) {
 		data, d := b.theme.render(j.tmpl, j.page)
-		mu.Lock()
-		defer mu.Unlock()
 		if d != nil {
 			diags.Add(*d)
 			return
 		}
-		out.Files[j.out] = newFile(data)
+		f := put(j.out, data)
+		mu.Lock()
+		out.Files[j.out] = f
+		mu.Unlock()
 	}); err != nil {
 		return nil, err
 	}
 	for name, data := range b.generated(sd, included) {
-		out.Files[name] = newFile(data)
+		out.Files[name] = put(name, data)
 	}
 	for name, f := range b.static {
 		out.Files[name] = f
@@ -198,6 +219,20 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	ds := diags.Sorted()
 	if hasErrors(ds, b.opts.Strict) {
 		return nil, &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
+	}
+	var written WriteStats
+	if stage != nil {
+		// A streamed build is a one-shot build: let the sources go, and
+		// make any later build start afresh.
+		for _, ps := range included {
+			ps.post.Body = nil
+			ps.rendered = false
+		}
+		b.forceAll = true
+		var err error
+		if written, err = stage.commit(ctx, out); err != nil {
+			return nil, err
+		}
 	}
 
 	res := &Result{
@@ -211,6 +246,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			Files:    len(out.Files),
 			Rendered: len(todo),
 		},
+		Written: written,
 	}
 	b.last, b.prints = out, prints
 	res.Stats.Duration = time.Since(start)
@@ -395,15 +431,15 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 		return info
 	}})
 	ds = append(ds, mds...)
-	ps.html, ps.excerpt, ps.text, ps.words = out.HTML, out.Excerpt, out.Text, out.WordCount
+	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(out.HTML), template.HTML(out.Excerpt), out.Text, out.WordCount
 	if p.Excerpt != "" {
-		ps.excerpt = []byte(htmlEscape(p.Excerpt))
+		ps.excerpt = template.HTML(htmlEscape(p.Excerpt))
 	}
 	ps.renderDiags = ds
 	ps.asked = r.asked
 	ps.imagesUsed = used
 	ps.rendered, ps.renderedOf = true, p.Hash
-	ps.contentHash, ps.excerptHash = hashBytes(ps.html), hashBytes(ps.excerpt)
+	ps.contentHash, ps.excerptHash = hashString(string(ps.html)), hashString(string(ps.excerpt))
 }
 
 func liquidPageVars(ps *postState) map[string]any {
@@ -574,6 +610,12 @@ func outputPath(rel string) string {
 
 func newFile(data []byte) *File {
 	return &File{Data: data, Size: int64(len(data)), Hash: hashBytes(data)}
+}
+
+func hashString(s string) uint64 {
+	h := newHasher()
+	h.str(s)
+	return h.sum()
 }
 
 func hashBytes(b []byte) uint64 {

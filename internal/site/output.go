@@ -21,6 +21,8 @@ import (
 // a folder it did not create.
 const MarkerFile = ".weeknotes-output"
 
+const markerText = "written by weeknotes build; files not in the build are removed on the next build\n"
+
 // WriteStats count what WriteDir did.
 type WriteStats struct {
 	Written   int // files created or changed
@@ -34,7 +36,7 @@ type WriteStats struct {
 // reader ever sees half a file; files no longer in out are removed last.
 func WriteDir(ctx context.Context, out *Output, dest string) (WriteStats, error) {
 	var st WriteStats
-	if err := checkDest(dest); err != nil {
+	if _, err := checkDest(dest); err != nil {
 		return st, err
 	}
 	if err := os.MkdirAll(dest, 0o755); err != nil {
@@ -68,7 +70,7 @@ func WriteDir(ctx context.Context, out *Output, dest string) (WriteStats, error)
 	if len(errs) > 0 {
 		return st, errors.Join(errs...)
 	}
-	if err := os.WriteFile(filepath.Join(dest, MarkerFile), []byte("written by weeknotes build; files not in the build are removed on the next build\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dest, MarkerFile), []byte(markerText), 0o644); err != nil {
 		return st, fmt.Errorf("write %s: %w", MarkerFile, err)
 	}
 	removed, err := removeStale(dest, out)
@@ -77,22 +79,23 @@ func WriteDir(ctx context.Context, out *Output, dest string) (WriteStats, error)
 }
 
 // checkDest refuses to write into a folder that has files but was not made
-// by weeknotes: cleaning it could delete someone's work.
-func checkDest(dest string) error {
+// by weeknotes: cleaning it could delete someone's work. It reports whether
+// the folder is empty (or absent), when there can be nothing stale in it.
+func checkDest(dest string) (empty bool, err error) {
 	entries, err := os.ReadDir(dest)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return true, nil
 	}
 	if err != nil {
-		return fmt.Errorf("read output folder: %w", err)
+		return false, fmt.Errorf("read output folder: %w", err)
 	}
 	if len(entries) == 0 {
-		return nil
+		return true, nil
 	}
 	if _, err := os.Stat(filepath.Join(dest, MarkerFile)); err == nil {
-		return nil
+		return false, nil
 	}
-	return fmt.Errorf("%s has files that weeknotes did not write (no %s); empty it or choose another --dest", dest, MarkerFile)
+	return false, fmt.Errorf("%s has files that weeknotes did not write (no %s); empty it or choose another --dest", dest, MarkerFile)
 }
 
 // dirCache remembers folders already made, so that writing thousands of
@@ -167,19 +170,16 @@ func sameContent(target string, f *File) (bool, error) {
 // removeStale deletes files under dest that are not in out, then the
 // folders that became empty.
 func removeStale(dest string, out *Output) (int, error) {
-	var stale, dirs []string
+	var stale []string
 	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dest, p)
-		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if rel != "." {
-				dirs = append(dirs, p)
-			}
 			return nil
 		}
+		rel, _ := filepath.Rel(dest, p)
+		rel = filepath.ToSlash(rel)
 		if rel == MarkerFile {
 			return nil
 		}
@@ -192,16 +192,158 @@ func removeStale(dest string, out *Output) (int, error) {
 		return 0, fmt.Errorf("list output folder: %w", err)
 	}
 	var errs []error
+	emptied := map[string]bool{}
 	for _, p := range stale {
 		if err := os.Remove(p); err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		emptied[filepath.Dir(p)] = true
+	}
+	// Remove the folders that held stale files, and their parents, as long
+	// as they are empty (os.Remove refuses otherwise).
+	dirs := make([]string, 0, len(emptied))
+	for d := range emptied {
+		dirs = append(dirs, d)
+	}
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	for _, d := range dirs {
+		for d != dest && strings.HasPrefix(d, dest) && os.Remove(d) == nil {
+			d = filepath.Dir(d)
 		}
 	}
-	sort.Slice(dirs, func(i, j int) bool {
-		return strings.Count(dirs[i], string(filepath.Separator)) > strings.Count(dirs[j], string(filepath.Separator))
-	})
-	for _, d := range dirs {
-		_ = os.Remove(d) // fails, as it should, unless empty
-	}
 	return len(stale) - len(errs), errors.Join(errs...)
+}
+
+// staging writes a build's pages next to their final places while the
+// build runs, so that a large site never has to sit in memory whole, and
+// moves them into place only once the build has succeeded.
+type staging struct {
+	dest string
+	dirs dirCache
+
+	fresh bool // dest was empty: nothing can be stale, nothing can be unchanged
+
+	mu        sync.Mutex
+	pending   map[string]string // final path → staged temporary file
+	unchanged int
+	committed bool
+}
+
+func newStaging(dest string) (*staging, error) {
+	fresh, err := checkDest(dest)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	return &staging{dest: dest, fresh: fresh, pending: map[string]string{}}, nil
+}
+
+// put stages one file. Files whose bytes are already in place are not
+// staged at all.
+func (s *staging) put(p string, data []byte) (*File, error) {
+	target := filepath.Join(s.dest, filepath.FromSlash(p))
+	f := &File{Size: int64(len(data)), Hash: hashBytes(data), Source: target}
+	if s.fresh {
+		// Nothing to compare with and nobody reading: write in place.
+		if err := s.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+			return f, err
+		}
+		s.mu.Lock()
+		s.pending[target] = ""
+		s.mu.Unlock()
+		return f, os.WriteFile(target, data, 0o644)
+	}
+	if same, err := sameContent(target, &File{Data: data, Size: f.Size}); err == nil && same {
+		s.mu.Lock()
+		s.unchanged++
+		s.mu.Unlock()
+		return f, nil
+	}
+	if err := s.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return f, err
+	}
+	tmp := filepath.Join(filepath.Dir(target), ".tmp-"+filepath.Base(target)+"-"+strconv.FormatUint(rand.Uint64(), 36))
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		os.Remove(tmp)
+		return f, err
+	}
+	s.mu.Lock()
+	s.pending[target] = tmp
+	s.mu.Unlock()
+	return f, nil
+}
+
+// commit renames every staged file into place, copies the static files
+// that changed, and removes files that are no longer part of the site.
+func (s *staging) commit(ctx context.Context, out *Output) (WriteStats, error) {
+	st := WriteStats{Unchanged: s.unchanged}
+	var errs []error
+	for target, tmp := range s.pending {
+		if tmp == "" {
+			st.Written++ // written in place into a fresh folder
+			continue
+		}
+		if err := os.Rename(tmp, target); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		st.Written++
+	}
+	s.committed = true
+	var copies []string
+	for p, f := range out.Files {
+		if f.Data == nil && f.Source != "" && !strings.HasPrefix(f.Source, s.dest+string(filepath.Separator)) {
+			copies = append(copies, p)
+		}
+	}
+	var mu sync.Mutex
+	err := parallel(ctx, copies, func(p string) {
+		wrote, err := writeFile(filepath.Join(s.dest, filepath.FromSlash(p)), out.Files[p], &s.dirs)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("write %s: %w", p, err))
+		case wrote:
+			st.Written++
+		default:
+			st.Unchanged++
+		}
+	})
+	if err != nil {
+		return st, err
+	}
+	if len(errs) > 0 {
+		return st, errors.Join(errs...)
+	}
+	if err := os.WriteFile(filepath.Join(s.dest, MarkerFile), []byte(markerText), 0o644); err != nil {
+		return st, fmt.Errorf("write %s: %w", MarkerFile, err)
+	}
+	if s.fresh {
+		return st, nil
+	}
+	removed, err := removeStale(s.dest, out)
+	st.Removed = removed
+	return st, err
+}
+
+// abort removes staged files of a build that did not succeed.
+func (s *staging) abort() {
+	if s.committed {
+		return
+	}
+	if s.fresh {
+		// The folder was empty: everything in it now is this build's.
+		entries, _ := os.ReadDir(s.dest)
+		for _, e := range entries {
+			os.RemoveAll(filepath.Join(s.dest, e.Name()))
+		}
+		return
+	}
+	for _, tmp := range s.pending {
+		os.Remove(tmp)
+	}
 }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"html/template"
 	"sort"
 	"strings"
 	"time"
@@ -38,7 +37,7 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 		pd := &PostData{
 			Title: p.Title, URL: ps.url, Permalink: cfg.URL + ps.url, Date: p.Date, Updated: updated(p.Params, p.Date, cfg.Location),
 			Author: author, Description: desc,
-			Excerpt: template.HTML(ps.excerpt), Content: template.HTML(ps.html),
+			Excerpt: ps.excerpt, Content: ps.html,
 			Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
 			WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230),
 		}

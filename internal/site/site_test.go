@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -388,5 +389,68 @@ func TestJekyllLayoutBuildsUnchanged(t *testing.T) {
 	}
 	if !strings.Contains(string(f.Data), `href="/blog/2020/02/01/next.html"`) {
 		t.Error("post_url in subfolder form did not resolve with the baseurl")
+	}
+}
+
+// TestStreamedBuild checks the one-shot mode the CLI uses: pages go to disk
+// as they render, but a failed build leaves the folder as it was.
+func TestStreamedBuild(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "site")
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
+	writeSource(t, dir, "content/posts/2024-01-12-two.md", "---\ntitle: Two\n---\n\nSecond.\n")
+
+	// A template error fails the build late, after pages were staged.
+	writeSource(t, dir, "templates/tag.html", "{{define \"main\"}}{{ .NoSuchField }}{{end}}")
+	writeSource(t, dir, "content/posts/2024-01-19-three.md", "---\ntitle: Three\ntags: x\n---\n\nThird.\n")
+	if _, err := build(t, dir, Options{StreamTo: dest}); err == nil {
+		t.Fatal("a template error did not fail the build")
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+		t.Fatalf("a failed build into an empty folder left %d entries", len(entries))
+	}
+	os.Remove(filepath.Join(dir, "templates/tag.html"))
+
+	res, err := build(t, dir, Options{StreamTo: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Written.Written != len(res.Output.Files) {
+		t.Errorf("written %d of %d files", res.Written.Written, len(res.Output.Files))
+	}
+	page := filepath.Join(dest, "2024/01/05/one/index.html")
+	before, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A failure on a later build leaves every file as it was, with no temporary files.
+	writeSource(t, dir, "templates/tag.html", "{{define \"main\"}}{{ .NoSuchField }}{{end}}")
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One, edited\n---\n\nFirst.\n")
+	if _, err := build(t, dir, Options{StreamTo: dest}); err == nil {
+		t.Fatal("a template error did not fail the build")
+	}
+	after, _ := os.ReadFile(page)
+	if !bytes.Equal(before, after) {
+		t.Error("a failed build changed a page")
+	}
+	filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left behind: %s", p)
+		}
+		return nil
+	})
+
+	// Fixed: the edit lands, the unchanged pages are not rewritten.
+	os.Remove(filepath.Join(dir, "templates/tag.html"))
+	res, err = build(t, dir, Options{StreamTo: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(page); !bytes.Contains(got, []byte("One, edited")) {
+		t.Error("the edit did not land")
+	}
+	if res.Written.Unchanged == 0 {
+		t.Error("every file was rewritten")
 	}
 }
