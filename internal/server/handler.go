@@ -1,0 +1,252 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/site"
+)
+
+// ServeHTTP serves the last good build from memory, with the live-reload
+// script (and, while the latest build is broken, the error overlay) added
+// to every HTML page. Nothing is read from the output folder.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == EventsPath {
+		s.serveEvents(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	// Requests that come while the first build runs wait for it, rather
+	// than being told the site is empty.
+	select {
+	case <-s.built:
+	case <-r.Context().Done():
+		return
+	}
+	st := s.current()
+	h := w.Header()
+	// A preview must never show a page from the browser's cache.
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+
+	if st.output == nil {
+		s.writePage(w, r, st, http.StatusInternalServerError, "index.html", []byte(errorPage))
+		return
+	}
+	if base := s.opts.BasePath; base != "" && (r.URL.Path == "/" || r.URL.Path == base) {
+		http.Redirect(w, r, base+"/", http.StatusFound)
+		return
+	}
+	name, ok := sitePath(r.URL, s.opts.BasePath)
+	if !ok {
+		s.notFound(w, r, st)
+		return
+	}
+	files := st.output.Files
+	switch {
+	case name == "" || strings.HasSuffix(name, "/"):
+		name += "index.html"
+	case files[name] != nil:
+	case files[name+"/index.html"] != nil:
+		// Pretty URLs end in a slash; without it, relative links on the
+		// page would resolve against the wrong folder.
+		target := s.opts.BasePath + "/" + name + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+		return
+	case files[name+".html"] != nil:
+		// As GitHub Pages does, for sites whose permalinks end in .html.
+		name += ".html"
+	}
+	f := files[name]
+	if f == nil {
+		s.notFound(w, r, st)
+		return
+	}
+	s.serveFile(w, r, st, http.StatusOK, name, f)
+}
+
+// sitePath returns the output path a request names, without the base path
+// and the leading slash, or false when it names nothing inside the site:
+// ".." or "." elements (also when written %2e%2e), encoded slashes and
+// backslashes, and NUL bytes. Those are refused outright rather than
+// cleaned, so that no request is answered with a page it did not name.
+func sitePath(u *url.URL, basePath string) (string, bool) {
+	escaped := strings.ToLower(u.EscapedPath())
+	if strings.Contains(escaped, "%2f") || strings.Contains(escaped, "%5c") {
+		return "", false
+	}
+	p := u.Path
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\x00\\") || strings.Contains(p, "//") {
+		return "", false
+	}
+	if basePath != "" {
+		rest, ok := strings.CutPrefix(p, basePath)
+		if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
+			return "", false
+		}
+		p = "/" + strings.TrimPrefix(rest, "/")
+	}
+	name := p[1:]
+	for _, elem := range strings.Split(name, "/") {
+		if elem == "." || elem == ".." {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+// notFound serves the site's 404.html with status 404, or a plain page
+// when the site has none. Either way it carries the live script, so that
+// creating the missing page shows it.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *state) {
+	if f := st.output.Files["404.html"]; f != nil {
+		s.serveFile(w, r, st, http.StatusNotFound, "404.html", f)
+		return
+	}
+	page := []byte("<!doctype html>\n<title>Not found</title>\n<h1>Not found</h1>\n<p>No page of the site is at this address.</p>\n")
+	s.writePage(w, r, st, http.StatusNotFound, "404.html", page)
+}
+
+// serveFile serves one file of the build.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *state, status int, name string, f *site.File) {
+	ctype := contentType(name)
+	if f.Data == nil && f.Source != "" {
+		src := f.Source
+		if isHTML(ctype) {
+			data, err := os.ReadFile(src)
+			if err != nil {
+				http.Error(w, "not found", http.StatusNotFound)
+				return
+			}
+			s.writePage(w, r, st, status, name, data)
+			return
+		}
+		file, err := os.Open(src)
+		if err != nil {
+			// Removed since the build; the next build drops it too.
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		defer file.Close()
+		s.writeBody(w, r, status, name, ctype, file)
+		return
+	}
+	if isHTML(ctype) {
+		s.writePage(w, r, st, status, name, f.Data)
+		return
+	}
+	s.writeBody(w, r, status, name, ctype, bytes.NewReader(f.Data))
+}
+
+// writePage serves an HTML page with the live script and any overlay added.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, st *state, status int, name string, page []byte) {
+	extra := st.overlay + liveScript(st.version)
+	s.writeBody(w, r, status, name, contentTypes[".html"], bytes.NewReader(inject(page, extra)))
+}
+
+// writeBody sends content with the given status. Successful answers go
+// through http.ServeContent, which answers range requests (for audio and
+// video in posts) and HEAD.
+func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, name, ctype string, content io.ReadSeeker) {
+	if ctype == "" {
+		var head [512]byte
+		n, _ := io.ReadFull(content, head[:])
+		ctype = http.DetectContentType(head[:n])
+		if _, err := content.Seek(0, io.SeekStart); err != nil {
+			http.Error(w, "cannot read "+name, http.StatusInternalServerError)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", ctype)
+	if status == http.StatusOK {
+		http.ServeContent(w, r, name, time.Time{}, content)
+		return
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		// The client going away is the only way this fails.
+		_, _ = io.Copy(w, content)
+	}
+}
+
+// inject puts extra before the page's last </body>, or at its end when it
+// has none. The built bytes are never changed: they may be served again.
+func inject(page []byte, extra string) []byte {
+	at := lastIndexFold(page, []byte("</body"))
+	if at < 0 {
+		at = len(page)
+	}
+	out := make([]byte, 0, len(page)+len(extra))
+	out = append(out, page[:at]...)
+	out = append(out, extra...)
+	return append(out, page[at:]...)
+}
+
+// lastIndexFold is bytes.LastIndex ignoring ASCII case.
+func lastIndexFold(s, sep []byte) int {
+	for i := len(s) - len(sep); i >= 0; i-- {
+		if bytes.EqualFold(s[i:i+len(sep)], sep) {
+			return i
+		}
+	}
+	return -1
+}
+
+// contentTypes fixes the types of the files a site is made of, so that they
+// do not depend on the machine's mime.types.
+var contentTypes = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".htm":         "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".mjs":         "text/javascript; charset=utf-8",
+	".json":        "application/json",
+	".map":         "application/json",
+	".webmanifest": "application/manifest+json",
+	".xml":         "application/xml; charset=utf-8", // feeds and sitemaps: browsers show it rather than download it
+	".xsl":         "text/xsl; charset=utf-8",
+	".txt":         "text/plain; charset=utf-8",
+	".md":          "text/plain; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".png":         "image/png",
+	".jpg":         "image/jpeg",
+	".jpeg":        "image/jpeg",
+	".gif":         "image/gif",
+	".webp":        "image/webp",
+	".avif":        "image/avif",
+	".ico":         "image/x-icon",
+	".woff2":       "font/woff2",
+	".woff":        "font/woff",
+	".ttf":         "font/ttf",
+	".otf":         "font/otf",
+	".pdf":         "application/pdf",
+	".mp3":         "audio/mpeg",
+	".mp4":         "video/mp4",
+	".webm":        "video/webm",
+	".wasm":        "application/wasm",
+}
+
+// contentType returns the type to serve name as, or "" to sniff it.
+func contentType(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	if t, ok := contentTypes[ext]; ok {
+		return t
+	}
+	return mime.TypeByExtension(ext)
+}
+
+func isHTML(ctype string) bool { return strings.HasPrefix(ctype, "text/html") }
