@@ -24,6 +24,7 @@ import (
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/liquid"
 	"github.com/weeknotes/weeknotes/internal/markdown"
+	"github.com/weeknotes/weeknotes/internal/series"
 )
 
 // Builder builds one site, again and again. Between builds it keeps every
@@ -41,6 +42,7 @@ type Builder struct {
 	md       *markdown.Renderer
 	images   *imageCache
 	posts    map[string]*postState // by source path
+	sorted   []*postState          // posts by path; nil when posts gained or lost a key
 	static   map[string]*File      // output path → file, as walked by the last build
 	last     *Output               // the last good output
 	prints   map[string]uint64     // output path → fingerprint of its inputs, for the last good output
@@ -51,6 +53,12 @@ type Builder struct {
 type postState struct {
 	post       *content.Post
 	parseDiags []diag.Diagnostic
+
+	// Derived once from the post and the configuration (a changed post or
+	// configuration gets a new postState).
+	derived  bool
+	marker   series.Marker
+	inSeries bool
 
 	// Per build.
 	included bool
@@ -72,6 +80,8 @@ type postState struct {
 	renderDiags []diag.Diagnostic
 	contentHash uint64
 	excerptHash uint64
+	metaKey     uint64 // what metaSum was computed from
+	metaSum     uint64 // cached metaHash
 }
 
 // NewBuilder returns a Builder for the site described by opts.
@@ -125,9 +135,13 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		if !ps.included {
 			continue
 		}
-		ps.rel = content.Permalink(cfg.Permalink, p)
-		ps.url = joinURL(cfg.BaseURL, ps.rel)
-		ps.outPath = outputPath(ps.rel)
+		if !ps.derived {
+			ps.rel = content.Permalink(cfg.Permalink, p)
+			ps.url = joinURL(cfg.BaseURL, ps.rel)
+			ps.outPath = outputPath(ps.rel)
+			ps.marker, ps.inSeries = b.marker(p.Title, p.Subtitle, p.Excerpt, ps)
+			ps.derived = true
+		}
 		if other := byOut[ps.outPath]; other != nil {
 			diags.Add(diag.Errorf(p.Path, 0, "URL %s is also the URL of %s; give one of them a different slug or permalink", ps.url, other.post.Path))
 			continue
@@ -164,7 +178,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	}
 
 	// Pages.
-	jobs := b.pageJobs(sd, included)
+	jobs, global := b.pageJobs(sd, included)
 	out := &Output{Files: make(map[string]*File, len(jobs)+len(b.static)+16)}
 	prints := make(map[string]uint64, len(jobs))
 	var todo []*pageJob
@@ -209,8 +223,13 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	}); err != nil {
 		return nil, err
 	}
-	for name, data := range b.generated(sd, included) {
-		out.Files[name] = put(name, data)
+	for _, g := range b.generated(sd, included, global) {
+		prints[g.out] = g.print
+		if old, ok := b.prints[g.out]; ok && old == g.print && b.last != nil && b.last.Files[g.out] != nil && b.last.Files[g.out].Data != nil {
+			out.Files[g.out] = b.last.Files[g.out]
+			continue
+		}
+		out.Files[g.out] = put(g.out, g.make())
 	}
 	for name, f := range b.static {
 		out.Files[name] = f
@@ -302,6 +321,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	posts, pds := content.Load(b.fsys, cfg, true)
 	diags.Add(pds...)
 	b.posts = make(map[string]*postState, len(posts))
+	b.sorted = nil
 	for _, p := range posts {
 		b.posts[p.Path] = &postState{post: p}
 	}
@@ -345,6 +365,7 @@ func (b *Builder) reloadPost(p string) {
 	if err != nil {
 		// Removed: forget it, and everything that was under it if it was a folder.
 		delete(b.posts, p)
+		b.sorted = nil
 		for k := range b.posts {
 			if strings.HasPrefix(k, p+"/") {
 				delete(b.posts, k)
@@ -392,16 +413,28 @@ func (b *Builder) reloadPost(p string) {
 }
 
 func (b *Builder) sortedStates() []*postState {
+	if len(b.sorted) == len(b.posts) {
+		// Same keys as last time (an edit replaced states in place): refresh
+		// the entries without sorting 5,000 paths again.
+		ok := true
+		for i, ps := range b.sorted {
+			cur := b.posts[ps.post.Path]
+			if cur == nil {
+				ok = false
+				break
+			}
+			b.sorted[i] = cur
+		}
+		if ok {
+			return b.sorted
+		}
+	}
 	out := make([]*postState, 0, len(b.posts))
 	for _, ps := range b.posts {
-		if ps.post.Name == "" && ps.post.Title == "" && len(ps.parseDiags) > 0 {
-			// A file that could not be parsed at all: only its diagnostics count.
-			out = append(out, ps)
-			continue
-		}
 		out = append(out, ps)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].post.Path < out[j].post.Path })
+	b.sorted = out
 	return out
 }
 

@@ -12,16 +12,40 @@ import (
 // check weekly or monthly, small enough to fetch cheaply.
 const feedEntries = 20
 
-// generated returns the files made by code rather than templates: feeds,
-// the sitemap, robots.txt and the theme's assets. They are cheap enough to
-// make on every build.
-func (b *Builder) generated(sd *SiteData, included []*postState) map[string][]byte {
+// genJob is one file made by code rather than a template, with the
+// fingerprint of its inputs so that an incremental build can keep it.
+type genJob struct {
+	out   string
+	print uint64
+	make  func() []byte
+}
+
+// generated lists the files made by code: feeds, the sitemap, robots.txt
+// and the theme's assets. global fingerprints the metadata of every post.
+func (b *Builder) generated(sd *SiteData, included []*postState, global uint64) []genJob {
 	cfg := b.cfg
-	out := map[string][]byte{}
+	var jobs []genJob
 	for name, data := range b.theme.assets {
-		out[name] = data
+		jobs = append(jobs, genJob{name, b.theme.hash, func() []byte { return data }})
 	}
-	out["feed.xml"] = atom(sd, sd.Title, sd.Description, "/", "/feed.xml", sd.Posts)
+	byData := make(map[*PostData]*postState, len(included))
+	for _, ps := range included {
+		byData[ps.data] = ps
+	}
+	feedPrint := func(out string, posts []*PostData) uint64 {
+		h := &hasher{h: global}
+		h.str(out)
+		for i, pd := range posts {
+			if i == feedEntries {
+				break
+			}
+			h.u64(byData[pd].contentHash)
+		}
+		return h.sum()
+	}
+	jobs = append(jobs, genJob{"feed.xml", feedPrint("feed.xml", sd.Posts), func() []byte {
+		return atom(sd, sd.Title, sd.Description, "/", "/feed.xml", sd.Posts)
+	}})
 	for _, s := range sd.Series {
 		var posts []*PostData
 		for _, season := range s.Seasons {
@@ -33,11 +57,16 @@ func (b *Builder) generated(sd *SiteData, included []*postState) map[string][]by
 		for i, j := 0, len(posts)-1; i < j; i, j = i+1, j-1 {
 			posts[i], posts[j] = posts[j], posts[i]
 		}
-		out["series/"+s.Slug+"/feed.xml"] = atom(sd, sd.Title+": "+s.Name, s.Name, "/series/"+s.Slug+"/", "/series/"+s.Slug+"/feed.xml", posts)
+		name := "series/" + s.Slug + "/feed.xml"
+		jobs = append(jobs, genJob{name, feedPrint(name, posts), func() []byte {
+			return atom(sd, sd.Title+": "+s.Name, s.Name, "/series/"+s.Slug+"/", "/"+name, posts)
+		}})
 	}
-	out["sitemap.xml"] = sitemap(sd, included)
-	out["robots.txt"] = []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.URL + joinURL(cfg.BaseURL, "/sitemap.xml") + "\n")
-	return out
+	jobs = append(jobs, genJob{"sitemap.xml", global, func() []byte { return sitemap(sd, included) }})
+	jobs = append(jobs, genJob{"robots.txt", global, func() []byte {
+		return []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.URL + joinURL(cfg.BaseURL, "/sitemap.xml") + "\n")
+	}})
+	return jobs
 }
 
 // atom writes an Atom feed of the newest posts. Its <updated> is the newest

@@ -64,8 +64,8 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			}
 			y.Posts = append(y.Posts, pd)
 		}
-		if m, ok := b.marker(p.Title, p.Subtitle, p.Excerpt, ps); ok {
-			entries = append(entries, series.Entry{Key: p.Path, Marker: m, Date: p.Date})
+		if ps.inSeries {
+			entries = append(entries, series.Entry{Key: p.Path, Marker: ps.marker, Date: p.Date})
 		}
 	}
 	for _, t := range tags {
@@ -176,27 +176,16 @@ type pageJob struct {
 // metadata of every post (titles, URLs, dates, tags, series: lists and
 // navigation show them everywhere) and the bodies or excerpts of the posts
 // the page shows.
-func (b *Builder) pageJobs(sd *SiteData, included []*postState) []*pageJob {
+func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uint64) {
 	cfg := b.cfg
 	g := newHasher()
 	g.u64(b.theme.hash)
 	g.str(fmt.Sprintf("%+v|%v|%v", *cfg, b.opts.Preview, b.opts.Drafts))
 	for _, ps := range included {
-		pd := ps.data
-		g.str(pd.URL)
-		g.str(pd.Title)
-		g.str(pd.Date.String())
-		g.str(pd.Author)
-		g.str(pd.Description)
-		for _, t := range pd.Tags {
-			g.str(t.Slug)
-		}
-		if pd.Episode != nil {
-			g.str(pd.Episode.Series.Slug + "|" + pd.Episode.Label)
-		}
-		g.u64(uint64(pd.ReadingTime))
-		if pd.Draft || pd.Future {
-			g.str("draft")
+		g.u64(ps.metaHash())
+		if e := ps.data.Episode; e != nil {
+			g.str(e.Series.Slug)
+			g.str(e.Label)
 		}
 	}
 	global := g.sum()
@@ -294,7 +283,7 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) []*pageJob {
 
 	nf := base("404", "Page not found", "/404.html")
 	add("404.html", "404.html", nf, nil, false)
-	return jobs
+	return jobs, global
 }
 
 // slugify makes a URL-safe slug of a tag name.
@@ -314,4 +303,37 @@ func slugify(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// metaHash fingerprints what lists and navigation show of a post. It is
+// cached: 5,000 posts' titles and URLs would otherwise be hashed on every
+// keystroke in the preview.
+func (ps *postState) metaHash() uint64 {
+	pd := ps.data
+	key := ps.contentHash ^ ps.excerptHash<<1
+	if pd.Future {
+		key ^= 0x9e3779b97f4a7c15
+	}
+	if ps.metaKey == key && ps.metaSum != 0 {
+		return ps.metaSum
+	}
+	h := newHasher()
+	h.str(pd.URL)
+	h.str(pd.Title)
+	h.str(pd.Date.String())
+	h.str(pd.Updated.String())
+	h.str(pd.Author)
+	h.str(pd.Description)
+	for _, t := range pd.Tags {
+		h.str(t.Slug)
+	}
+	h.u64(uint64(pd.ReadingTime))
+	if pd.Draft {
+		h.str("draft")
+	}
+	if pd.Future {
+		h.str("future")
+	}
+	ps.metaKey, ps.metaSum = key, h.sum()
+	return ps.metaSum
 }

@@ -14,8 +14,11 @@ type postIndex struct {
 	byName     map[string]*postState // "2021-01-10-slug" and "2021/2021-01-10-slug"
 	byDateSlug map[string]*postState // "2021-01-10-slug" made from the post's date and slug
 	byPath     map[string]*postState // source path, for {% link %}
-	names      []string              // every name, sorted, for suggestions
 	staticURL  func(p string) (string, bool)
+
+	namesOnce sync.Once
+	posts     []*postState
+	names     []string // every name, sorted, for suggestions; made on first use
 }
 
 func newPostIndex(posts []*postState, staticURL func(string) (string, bool)) *postIndex {
@@ -33,9 +36,8 @@ func newPostIndex(posts []*postState, staticURL func(string) (string, bool)) *po
 			ix.byDateSlug[p.DateString()+"-"+p.Slug] = ps
 		}
 		ix.byPath[p.Path] = ps
-		ix.names = append(ix.names, p.Name)
 	}
-	sort.Strings(ix.names)
+	ix.posts = posts
 	return ix
 }
 
@@ -59,6 +61,12 @@ func (ix *postIndex) suggest(name string) []string {
 		name string
 		dist int
 	}
+	ix.namesOnce.Do(func() {
+		for _, ps := range ix.posts {
+			ix.names = append(ix.names, ps.post.Name)
+		}
+		sort.Strings(ix.names)
+	})
 	var cands []cand
 	limit := len(base)/3 + 2
 	for _, n := range ix.names {
@@ -172,6 +180,9 @@ func (r *resolver) LinkURL(p string) (string, bool) {
 // stillResolves reports whether every name a post asked for last time
 // resolves to the same URL now.
 func (ix *postIndex) stillResolves(asked map[string]string) bool {
+	if len(asked) == 0 {
+		return true
+	}
 	r := &resolver{ix: ix}
 	for key, was := range asked {
 		var now string
