@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/weeknotes/weeknotes"
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/site"
+)
+
+// buildMemoryLimit is the default soft memory limit of a build.
+const buildMemoryLimit = 200 << 20
+
+const buildUsage = `Usage: weeknotes build [flags]
+
+Renders the site into --dest. Every warning and error is printed as
+file:line: message. A build with errors exits 1 and leaves --dest exactly as
+it was; a successful build leaves exactly the new output there, rewriting
+only files whose bytes changed.
+
+Flags:
+`
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("build", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	source := fl.String("source", ".", "the site's folder: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
+	dest := fl.String("dest", "", "where to write the site (default <source>/site)")
+	drafts := fl.Bool("drafts", false, "include drafts, undated posts and posts with published: false")
+	future := fl.Bool("future", false, "include posts dated in the future")
+	baseURL := fl.String("base-url", "", "override the configured url, e.g. https://example.org/blog")
+	strict := fl.Bool("strict", false, "fail on warnings too")
+	quiet := fl.Bool("quiet", false, "print errors only")
+	fl.Usage = func() { fmt.Fprint(stderr, buildUsage); fl.PrintDefaults() }
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "weeknotes build: unexpected argument %q\n", fl.Arg(0))
+		return exitUsage
+	}
+	if *dest == "" {
+		*dest = filepath.Join(*source, "site")
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A build keeps every post's rendered body until the feeds and lists
+		// are done; by default Go would let garbage grow to twice that. A soft
+		// limit keeps a 5,000-post build under 250 MB for a little more GC
+		// work; past it the runtime caps GC at half the CPU, so large sites
+		// slow down rather than fail.
+		debug.SetMemoryLimit(buildMemoryLimit)
+	}
+	start := time.Now()
+	b := site.NewBuilder(site.Options{
+		Source: *source, Theme: defaultTheme(), Drafts: *drafts, Future: *future,
+		BaseURL: *baseURL, Strict: *strict, StreamTo: *dest,
+	})
+	res, err := b.Build(ctx, nil)
+	var be *diag.BuildError
+	if errors.As(err, &be) {
+		printDiagnostics(stderr, be.Diagnostics, *quiet)
+		errs, warns := diag.Count(be.Diagnostics)
+		fmt.Fprintf(stderr, "build failed: %s, %s; %s left unchanged\n", plural(errs, "error"), plural(warns, "warning"), *dest)
+		return exitFailure
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "weeknotes build: %v\n", err)
+		return exitFailure
+	}
+	printDiagnostics(stderr, res.Diagnostics, *quiet)
+	ws := res.Written
+	if !*quiet {
+		_, warns := diag.Count(res.Diagnostics)
+		fmt.Fprintf(stdout, "built %s, %s, %s (%d written, %d removed) in %s with %s\n",
+			plural(res.Stats.Posts, "post"), plural(res.Stats.Pages, "page"), plural(res.Stats.Files, "file"),
+			ws.Written, ws.Removed, time.Since(start).Round(time.Millisecond), plural(warns, "warning"))
+	}
+	return exitOK
+}
+
+// printDiagnostics prints file:line: message lines; warnings say so, so
+// that errors stand out.
+func printDiagnostics(w io.Writer, ds []diag.Diagnostic, quiet bool) {
+	for _, d := range ds {
+		if d.Severity == diag.Warning {
+			if quiet {
+				continue
+			}
+			d.Message = "warning: " + d.Message
+		}
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// defaultTheme is the theme embedded in the binary: the weeknotes
+// repository's own templates/ folder.
+func defaultTheme() fs.FS {
+	sub, err := fs.Sub(weeknotes.Theme, "templates")
+	if err != nil {
+		panic(err) // the embedded folder is fixed at compile time
+	}
+	return sub
+}
