@@ -319,7 +319,6 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	b.images.reset()
 
 	posts, pds := content.Load(b.fsys, cfg, true)
-	diags.Add(pds...)
 	b.posts = make(map[string]*postState, len(posts))
 	b.sorted = nil
 	for _, p := range posts {
@@ -330,6 +329,8 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	for _, d := range pds {
 		if ps := b.posts[d.File]; ps != nil {
 			ps.parseDiags = append(ps.parseDiags, d)
+		} else {
+			diags.Add(d) // about a folder, or a file that is not a post
 		}
 	}
 	b.static = b.walkStatic(diags)

@@ -127,6 +127,13 @@ func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
 		all = append(all, d.String())
 	}
 	joined := strings.Join(all, "\n")
+	seen := map[string]bool{}
+	for _, d := range all {
+		if seen[d] {
+			t.Errorf("reported twice: %s", d)
+		}
+		seen[d] = true
+	}
 	for _, want := range []string{
 		"content/posts/what-i-learnt-when-a-system-no-one-knew-how-to-maintain-started-failing.md",
 		"content/posts/migrating-gov-uk-pay-to-a-serverless-platform.md",
