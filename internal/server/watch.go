@@ -18,10 +18,10 @@ import (
 // DefaultDebounce is how long the watcher waits after the last file event
 // before it reports a save. A save's events (temporary file, rename,
 // backup removal, a 1 MB file written in 4 KB pieces) arrive within 0.1 ms
-// of each other on Linux, even on a loaded machine, so this sees one save
+// of each other on Linux, even on a loaded machine, so 10 ms sees one save
 // as one change with a wide margin; and it is most of what the server adds
 // to the time from save to reload, so it is kept short.
-const DefaultDebounce = 25 * time.Millisecond
+const DefaultDebounce = 10 * time.Millisecond
 
 // batch is what changed during one burst of file events.
 type batch struct {

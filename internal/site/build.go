@@ -59,6 +59,8 @@ type postState struct {
 	derived  bool
 	marker   series.Marker
 	inSeries bool
+	updated  time.Time // last_modified_at or updated, else the date
+	tagSlugs []string  // slugs of post.Tags, in order
 
 	// Per build.
 	included bool
@@ -140,6 +142,11 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			ps.url = joinURL(cfg.BaseURL, ps.rel)
 			ps.outPath = outputPath(ps.rel)
 			ps.marker, ps.inSeries = b.marker(p.Title, p.Subtitle, p.Excerpt, ps)
+			ps.updated = updated(p.Params, p.Date, cfg.Location)
+			ps.tagSlugs = make([]string, len(p.Tags))
+			for i, t := range p.Tags {
+				ps.tagSlugs[i] = slugify(t)
+			}
 			ps.derived = true
 		}
 		if other := byOut[ps.outPath]; other != nil {

@@ -35,7 +35,7 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			desc = ps.text
 		}
 		pd := &PostData{
-			Title: p.Title, URL: ps.url, Permalink: cfg.URL + ps.url, Date: p.Date, Updated: updated(p.Params, p.Date, cfg.Location),
+			Title: p.Title, URL: ps.url, Permalink: cfg.URL + ps.url, Date: p.Date, Updated: ps.updated,
 			Author: author, Description: desc,
 			Excerpt: ps.excerpt, Content: ps.html,
 			Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
@@ -43,8 +43,8 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 		}
 		ps.data = pd
 		sd.Posts = append(sd.Posts, pd)
-		for _, name := range p.Tags {
-			slug := slugify(name)
+		for i, name := range p.Tags {
+			slug := ps.tagSlugs[i]
 			if slug == "" {
 				continue
 			}
