@@ -36,6 +36,8 @@ import (
 	"time"
 
 	"gocloud.dev/blob"
+
+	"github.com/weeknotes/weeknotes/internal/mediatype"
 )
 
 // Metadata keys publish stores on every object it uploads.
@@ -290,7 +292,7 @@ func PhaseOf(key string) Phase {
 }
 
 func isFeed(name, ext string) bool {
-	if _, ok := feedNames[name]; ok || name == "index.xml" || ext == ".atom" || ext == ".rss" {
+	if mediatype.IsFeedName(name) || name == "index.xml" || ext == ".atom" || ext == ".rss" {
 		return true
 	}
 	return strings.HasPrefix(name, "sitemap") && ext == ".xml"

@@ -5,13 +5,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/diag"
+
+	"github.com/weeknotes/weeknotes/internal/mediatype"
 )
 
 // Headers are the HTTP headers an object is stored with, and so the headers
@@ -101,7 +102,7 @@ func (r *Rules) Headers(key string) Headers {
 	for _, rule := range r.rules {
 		if rule.match.MatchString(key) {
 			h.CacheControl = rule.CacheControl
-			if rule.Gzip && isText(h.ContentType) {
+			if rule.Gzip && mediatype.IsText(h.ContentType) {
 				h.ContentEncoding = "gzip"
 			}
 			break
@@ -110,90 +111,14 @@ func (r *Rules) Headers(key string) Headers {
 	return h
 }
 
-// utf8Text is the parameter every text type is served with, so that
-// browsers never guess the encoding of a page.
-const utf8Text = "; charset=utf-8"
-
-// contentTypes is the full table of types publish knows. It deliberately
-// does not fall back to the operating system's MIME table: the type is part
-// of the header hash, so it must not depend on the machine that publishes.
-var contentTypes = map[string]string{
-	".html":        "text/html" + utf8Text,
-	".htm":         "text/html" + utf8Text,
-	".css":         "text/css" + utf8Text,
-	".js":          "text/javascript" + utf8Text,
-	".mjs":         "text/javascript" + utf8Text,
-	".json":        "application/json" + utf8Text,
-	".map":         "application/json" + utf8Text,
-	".jsonld":      "application/ld+json" + utf8Text,
-	".webmanifest": "application/manifest+json" + utf8Text,
-	".xml":         "application/xml" + utf8Text,
-	".xsl":         "application/xslt+xml" + utf8Text,
-	".atom":        "application/atom+xml" + utf8Text,
-	".rss":         "application/rss+xml" + utf8Text,
-	".txt":         "text/plain" + utf8Text,
-	".md":          "text/markdown" + utf8Text,
-	".csv":         "text/csv" + utf8Text,
-	".ics":         "text/calendar" + utf8Text,
-	".vtt":         "text/vtt" + utf8Text,
-	".svg":         "image/svg+xml" + utf8Text,
-	".png":         "image/png",
-	".jpg":         "image/jpeg",
-	".jpeg":        "image/jpeg",
-	".gif":         "image/gif",
-	".webp":        "image/webp",
-	".avif":        "image/avif",
-	".ico":         "image/x-icon",
-	".bmp":         "image/bmp",
-	".tif":         "image/tiff",
-	".tiff":        "image/tiff",
-	".woff":        "font/woff",
-	".woff2":       "font/woff2",
-	".ttf":         "font/ttf",
-	".otf":         "font/otf",
-	".eot":         "application/vnd.ms-fontobject",
-	".pdf":         "application/pdf",
-	".epub":        "application/epub+zip",
-	".zip":         "application/zip",
-	".gz":          "application/gzip",
-	".wasm":        "application/wasm",
-	".mp3":         "audio/mpeg",
-	".m4a":         "audio/mp4",
-	".ogg":         "audio/ogg",
-	".opus":        "audio/ogg",
-	".wav":         "audio/wav",
-	".mp4":         "video/mp4",
-	".m4v":         "video/mp4",
-	".webm":        "video/webm",
-	".mov":         "video/quicktime",
-}
-
-// feedNames are file names that hold Atom or RSS whatever their extension
-// says, so that feed readers and browsers recognise them.
-var feedNames = map[string]string{
-	"feed.xml": "application/atom+xml" + utf8Text,
-	"atom.xml": "application/atom+xml" + utf8Text,
-	"rss.xml":  "application/rss+xml" + utf8Text,
-}
-
 // ContentType returns the Content-Type a file is published with, from its
 // name alone: text types carry charset=utf-8, feed.xml files are Atom, and
 // unknown extensions are application/octet-stream.
 func ContentType(key string) string {
-	name := path.Base(key)
-	if t, ok := feedNames[strings.ToLower(name)]; ok {
-		return t
-	}
-	if t, ok := contentTypes[strings.ToLower(path.Ext(name))]; ok {
+	if t, ok := mediatype.ByName(key); ok {
 		return t
 	}
 	return "application/octet-stream"
-}
-
-// isText reports whether a content type is text, the only kind worth
-// compressing: images, fonts and media are compressed already.
-func isText(contentType string) bool {
-	return strings.HasSuffix(contentType, utf8Text)
 }
 
 // errBadGlob is what path.Match calls a malformed pattern, so that the

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/weeknotes/weeknotes/internal/site"
+
+	"github.com/weeknotes/weeknotes/internal/mediatype"
 )
 
 // ServeHTTP serves the last good build from memory, with the live-reload
@@ -155,7 +157,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *state, st
 // writePage serves an HTML page with the live script and any overlay added.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, st *state, status int, name string, page []byte) {
 	extra := st.overlay + liveScript(st.version)
-	s.writeBody(w, r, status, name, contentTypes[".html"], bytes.NewReader(inject(page, extra)))
+	s.writeBody(w, r, status, name, "text/html; charset=utf-8", bytes.NewReader(inject(page, extra)))
 }
 
 // writeBody sends content with the given status. Successful answers go
@@ -206,44 +208,12 @@ func lastIndexFold(s, sep []byte) int {
 	return -1
 }
 
-// contentTypes fixes the types of the files a site is made of, so that they
-// do not depend on the machine's mime.types.
-var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".htm":         "text/html; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
-	".mjs":         "text/javascript; charset=utf-8",
-	".json":        "application/json",
-	".map":         "application/json",
-	".webmanifest": "application/manifest+json",
-	".xml":         "application/xml; charset=utf-8", // feeds and sitemaps: browsers show it rather than download it
-	".xsl":         "text/xsl; charset=utf-8",
-	".txt":         "text/plain; charset=utf-8",
-	".md":          "text/plain; charset=utf-8",
-	".svg":         "image/svg+xml",
-	".png":         "image/png",
-	".jpg":         "image/jpeg",
-	".jpeg":        "image/jpeg",
-	".gif":         "image/gif",
-	".webp":        "image/webp",
-	".avif":        "image/avif",
-	".ico":         "image/x-icon",
-	".woff2":       "font/woff2",
-	".woff":        "font/woff",
-	".ttf":         "font/ttf",
-	".otf":         "font/otf",
-	".pdf":         "application/pdf",
-	".mp3":         "audio/mpeg",
-	".mp4":         "video/mp4",
-	".webm":        "video/webm",
-	".wasm":        "application/wasm",
-}
-
-// contentType returns the type to serve name as, or "" to sniff it.
+// contentType returns the type to serve name as, or "" to sniff it. Feeds
+// go by their .xml extension, as application/xml, which browsers display
+// in a preview rather than download.
 func contentType(name string) string {
 	ext := strings.ToLower(path.Ext(name))
-	if t, ok := contentTypes[ext]; ok {
+	if t, ok := mediatype.ByExtension(ext); ok {
 		return t
 	}
 	return mime.TypeByExtension(ext)

@@ -304,7 +304,7 @@ func TestContentType(t *testing.T) {
 		"sitemap.xml":     "application/xml; charset=utf-8",
 		"assets/site.CSS": "text/css; charset=utf-8",
 		"a/b.js":          "text/javascript; charset=utf-8",
-		"a.svg":           "image/svg+xml",
+		"a.svg":           "image/svg+xml; charset=utf-8",
 		"a.JPG":           "image/jpeg",
 		"a.webp":          "image/webp",
 		"font.woff2":      "font/woff2",

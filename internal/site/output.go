@@ -48,9 +48,23 @@ func WriteDir(ctx context.Context, out *Output, dest string) (WriteStats, error)
 	}
 	sort.Strings(paths)
 
+	written, err := writeFiles(ctx, dest, out, paths, &dirCache{})
+	st.Written, st.Unchanged = written.Written, written.Unchanged
+	if err != nil {
+		return st, err
+	}
+	removed, err := removeStale(dest, out)
+	st.Removed = removed
+	return st, err
+}
+
+// writeFiles writes the files of out named by paths into dest in parallel,
+// then the marker that allows later builds to clean dest. Every failure is
+// reported, not only the first.
+func writeFiles(ctx context.Context, dest string, out *Output, paths []string, dirs *dirCache) (WriteStats, error) {
+	var st WriteStats
 	var mu sync.Mutex
 	var errs []error
-	dirs := &dirCache{}
 	err := parallel(ctx, paths, func(p string) {
 		wrote, err := writeFile(filepath.Join(dest, filepath.FromSlash(p)), out.Files[p], dirs)
 		mu.Lock()
@@ -73,9 +87,7 @@ func WriteDir(ctx context.Context, out *Output, dest string) (WriteStats, error)
 	if err := os.WriteFile(filepath.Join(dest, MarkerFile), []byte(markerText), 0o644); err != nil {
 		return st, fmt.Errorf("write %s: %w", MarkerFile, err)
 	}
-	removed, err := removeStale(dest, out)
-	st.Removed = removed
-	return st, err
+	return st, nil
 }
 
 // checkDest refuses to write into a folder that has files but was not made
@@ -299,28 +311,14 @@ func (s *staging) commit(ctx context.Context, out *Output) (WriteStats, error) {
 			copies = append(copies, p)
 		}
 	}
-	var mu sync.Mutex
-	err := parallel(ctx, copies, func(p string) {
-		wrote, err := writeFile(filepath.Join(s.dest, filepath.FromSlash(p)), out.Files[p], &s.dirs)
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("write %s: %w", p, err))
-		case wrote:
-			st.Written++
-		default:
-			st.Unchanged++
-		}
-	})
-	if err != nil {
-		return st, err
-	}
 	if len(errs) > 0 {
 		return st, errors.Join(errs...)
 	}
-	if err := os.WriteFile(filepath.Join(s.dest, MarkerFile), []byte(markerText), 0o644); err != nil {
-		return st, fmt.Errorf("write %s: %w", MarkerFile, err)
+	copied, err := writeFiles(ctx, s.dest, out, copies, &s.dirs)
+	st.Written += copied.Written
+	st.Unchanged += copied.Unchanged
+	if err != nil {
+		return st, err
 	}
 	if s.fresh {
 		return st, nil
