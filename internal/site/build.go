@@ -480,6 +480,11 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	ps.asked = r.asked
 	ps.imagesUsed = used
 	ps.rendered, ps.renderedOf = true, p.Hash
+	if b.opts.StreamTo != "" {
+		// A one-shot build never renders this body again: let the source go
+		// now rather than at the end, to keep the peak memory of large sites low.
+		p.Body = nil
+	}
 	ps.contentHash, ps.excerptHash = hashString(string(ps.html)), hashString(string(ps.excerpt))
 }
 
