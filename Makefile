@@ -53,8 +53,12 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # Benchmarks on a generated corpus of $(BENCH_POSTS) posts (../shared/bench).
-bench: corpus
-	WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/site ./internal/server ./internal/publish
+# Full builds are few and long; save-to-reload latency needs enough samples
+# for its median and 90th percentile to mean something.
+bench: corpus $(VERSITYGW)
+	WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/site
+	$(GO) test -run '^$$' -bench SaveToReload -benchmem -benchtime 30x ./internal/server
+	$(GO) test -run '^$$' -bench NoChangePublish -benchmem -benchtime 3x ./internal/publish
 
 corpus: $(CORPUS)/$(BENCH_POSTS)/content/posts
 
