@@ -22,6 +22,8 @@ type SiteData struct {
 	Series      []*SeriesData  // every series, by name
 	Tags        []*TagData     // every tag, by name
 	Years       []*YearData    // posts by year, newest year first
+	FirstYear   int            // year of the oldest dated post; 0 when there is none
+	LastYear    int            // year of the newest dated post; 0 when there is none
 	Drafts      bool           // the build includes drafts and future posts (preview)
 }
 

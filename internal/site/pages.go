@@ -76,6 +76,9 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 		sd.Years = append(sd.Years, y)
 	}
 	sort.Slice(sd.Years, func(i, j int) bool { return sd.Years[i].Year > sd.Years[j].Year })
+	if n := len(sd.Years); n > 0 {
+		sd.FirstYear, sd.LastYear = sd.Years[n-1].Year, sd.Years[0].Year
+	}
 
 	all, byKey, warnings := series.Assemble(entries)
 	byPath := make(map[string]*postState, len(included))
