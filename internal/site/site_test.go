@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -459,5 +460,45 @@ func TestStreamedBuild(t *testing.T) {
 	}
 	if res.Written.Unchanged == 0 {
 		t.Error("every file was rewritten")
+	}
+}
+
+// TestIncrementalStaticImage adds a missing image while the builder runs:
+// the post that shows it is rendered again, with the image's size, and the
+// warning goes.
+func TestIncrementalStaticImage(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\n![A dot](/static/images/dot.png)\n")
+	writeSource(t, dir, "content/posts/2024-01-12-two.md", "---\ntitle: Two\n---\n\nNo images here.\n")
+	b := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime})
+	ctx := context.Background()
+	res, err := b.Build(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fmt.Sprint(res.Diagnostics), "image not found: /static/images/dot.png") {
+		t.Fatalf("no missing-image warning: %v", res.Diagnostics)
+	}
+	png, err := os.ReadFile(filepath.Join(seedSite, "static/images/big-brain.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeSource(t, dir, "static/images/dot.png", string(png))
+	res, err = b.Build(ctx, []string{"static/images/dot.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Diagnostics) != 0 {
+		t.Errorf("warnings after adding the image: %v", res.Diagnostics)
+	}
+	page := string(res.Output.Files["2024/01/05/one/index.html"].Data)
+	if !strings.Contains(page, `width="400" height="400"`) {
+		t.Error("the post was not rendered again with the image's size")
+	}
+	if res.Output.Files["static/images/dot.png"] == nil {
+		t.Error("the new image is not in the output")
+	}
+	if contains(res.Changed, "2024/01/12/two/index.html") {
+		t.Error("a post without the image was rendered again")
 	}
 }
