@@ -12,7 +12,7 @@ STATICCHECK := $(TOOLS)/staticcheck
 CORPUS      := $(CURDIR)/.cache/corpus
 BENCH_POSTS ?= 5000
 
-.PHONY: all build serve test lint unit tools chromium bench corpus clean
+.PHONY: all build serve test lint unit tools chromium cc bench corpus clean
 
 all: build
 
@@ -36,9 +36,9 @@ lint: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
 unit:
-	CI=$${CI:-true} $(GO) test -race -timeout 20m ./...
+	CI=$${CI:-true} $(GO) test -race -count=1 -timeout 20m ./...
 
-tools: $(VERSITYGW) $(STATICCHECK) chromium
+tools: $(VERSITYGW) $(STATICCHECK) chromium cc
 
 $(VERSITYGW):
 	GOBIN=$(TOOLS) $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
@@ -51,6 +51,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# go test -race needs cgo, and so a C compiler.
+cc:
+	@command -v gcc >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc libc6-dev >/dev/null; }
 
 # Benchmarks on a generated corpus of $(BENCH_POSTS) posts (../shared/bench).
 # Full builds are few and long; save-to-reload latency needs enough samples
