@@ -21,6 +21,7 @@ const (
 	Error
 )
 
+// String names the severity as messages print it.
 func (s Severity) String() string {
 	if s == Error {
 		return "error"
@@ -121,6 +122,7 @@ type BuildError struct {
 	Diagnostics []Diagnostic // errors and warnings, sorted
 }
 
+// Error lists every error diagnostic, one per line.
 func (e *BuildError) Error() string {
 	var errs []string
 	for _, d := range e.Diagnostics {
