@@ -104,6 +104,11 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 
 	full := changed == nil || b.cfg == nil || b.forceAll || b.needsFull(changed)
 	b.forceAll = false
+	if b.opts.StreamTo != "" {
+		// A streamed build lets sources go as it renders them, so whatever
+		// happens, a later build must start afresh.
+		defer func() { b.forceAll = true }()
+	}
 	var changedStatic map[string]bool
 	if full {
 		if err := b.loadAll(&diags); err != nil {
@@ -248,13 +253,6 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	}
 	var written WriteStats
 	if stage != nil {
-		// A streamed build is a one-shot build: let the sources go, and
-		// make any later build start afresh.
-		for _, ps := range included {
-			ps.post.Body = nil
-			ps.rendered = false
-		}
-		b.forceAll = true
 		var err error
 		if written, err = stage.commit(ctx, out); err != nil {
 			return nil, err

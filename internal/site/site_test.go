@@ -502,3 +502,21 @@ func TestIncrementalStaticImage(t *testing.T) {
 		t.Error("a post without the image was rendered again")
 	}
 }
+
+// TestStreamedBuildTwiceWithOneBuilder reuses a Builder after a streamed
+// build, which let its sources go: the second build must read them again.
+func TestStreamedBuildTwiceWithOneBuilder(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst body.\n")
+	b := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime, StreamTo: filepath.Join(dir, "site")})
+	for i := 0; i < 2; i++ {
+		res, err := b.Build(context.Background(), []string{"content/posts/2024-01-05-one.md"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := os.ReadFile(res.Output.Files["2024/01/05/one/index.html"].Source)
+		if err != nil || !bytes.Contains(page, []byte("First body.")) {
+			t.Fatalf("build %d: page lacks its body (%v)", i+1, err)
+		}
+	}
+}
