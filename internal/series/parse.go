@@ -634,3 +634,33 @@ func isBlank(r rune) bool {
 	}
 	return unicode.IsSpace(r)
 }
+
+// Find places a post in a series the way weeknotes reads posts: explicit
+// front matter keys (name, season, episode; zero values mean not given)
+// win over a marker found in texts, which are tried in order (title,
+// subtitle, excerpt). The name stays "" when nothing names the series.
+func Find(texts []string, name string, season, episode int) (Marker, bool) {
+	var m Marker
+	ok := false
+	for _, text := range texts {
+		if text == "" {
+			continue
+		}
+		if m, ok = Parse(text); ok {
+			break
+		}
+	}
+	if episode > 0 {
+		m.Episode, m.EpisodeEnd, ok = episode, episode, true
+	}
+	if season > 0 {
+		m.Season = season
+	}
+	if name != "" {
+		m.Name = name
+	}
+	if m.EpisodeEnd < m.Episode {
+		m.EpisodeEnd = m.Episode
+	}
+	return m, ok
+}

@@ -146,7 +146,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			ps.rel = content.Permalink(cfg.Permalink, p)
 			ps.url = joinURL(cfg.BaseURL, ps.rel)
 			ps.outPath = outputPath(ps.rel)
-			ps.marker, ps.inSeries = b.marker(p.Title, p.Subtitle, p.Excerpt, ps)
+			ps.marker, ps.inSeries = b.marker(p)
 			ps.updated = updated(p.Params, p.Date, cfg.Location)
 			ps.tagSlugs = make([]string, len(p.Tags))
 			for i, t := range p.Tags {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/series"
 )
@@ -113,39 +114,14 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 	return sd, warnings
 }
 
-// marker finds a post's place in a series: explicit front matter keys win,
-// then the title, the subtitle and the excerpt, in that order.
-func (b *Builder) marker(title, subtitle, excerpt string, ps *postState) (series.Marker, bool) {
-	p := ps.post
-	var m series.Marker
-	ok := false
-	for _, text := range []string{title, subtitle, excerpt} {
-		if text == "" {
-			continue
-		}
-		if m, ok = series.Parse(text); ok {
-			break
-		}
-	}
-	if p.Episode > 0 {
-		m.Episode, m.EpisodeEnd, ok = p.Episode, p.Episode, true
-	}
-	if p.Season > 0 {
-		m.Season = p.Season
-	}
-	if p.SeriesName != "" {
-		m.Name = p.SeriesName
-	}
-	if !ok {
-		return m, false
-	}
-	if m.EpisodeEnd < m.Episode {
-		m.EpisodeEnd = m.Episode
-	}
-	if m.Name == "" {
+// marker finds a post's place in a series; a marker that names no series
+// joins the configured default one.
+func (b *Builder) marker(p *content.Post) (series.Marker, bool) {
+	m, ok := series.Find([]string{p.Title, p.Subtitle, p.Excerpt}, p.SeriesName, p.Season, p.Episode)
+	if ok && m.Name == "" {
 		m.Name = b.cfg.Series
 	}
-	return m, true
+	return m, ok
 }
 
 // updated reads last_modified_at or updated from the front matter.
