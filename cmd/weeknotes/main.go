@@ -27,6 +27,7 @@ Usage:
   weeknotes <command> [flags]
 
 Commands:
+  new       start this week's post: dated, titled, with the next episode number
   build     render the site in content/posts and templates/ into site/
   serve     preview the site at http://localhost:4000, rebuilding on every save
   publish   upload the built site to object storage (S3, GCS, Azure, file://)
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
+	case "new":
+		return runNew(ctx, rest, stdout, stderr)
 	case "build":
 		return runBuild(ctx, rest, stdout, stderr)
 	case "serve":

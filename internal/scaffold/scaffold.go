@@ -1,0 +1,136 @@
+// Package scaffold writes the skeleton of a new post: the file name Jekyll
+// expects, front matter with the title, and the series line with the next
+// episode number, so that the weekly ritual starts with writing rather than
+// with working out what week it is.
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/content"
+	"github.com/weeknotes/weeknotes/internal/series"
+)
+
+// Request says what post to start.
+type Request struct {
+	Title     string    // the post's title; required
+	Date      time.Time // the post's date, in the site's time zone
+	Series    string    // the series to continue; "" means the configuration's default
+	NewSeason bool      // start the next season at episode 1 instead of continuing the current one
+	NoSeries  bool      // write no series line
+}
+
+// Post is a planned new post.
+type Post struct {
+	Path    string        // slash path relative to the site root
+	Marker  series.Marker // the episode it will be; zero with Request.NoSeries
+	Content []byte        // the file's bytes
+}
+
+// Plan works out the new post's name and front matter from the posts the
+// site already has. It writes nothing.
+func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
+	title := strings.TrimSpace(req.Title)
+	if title == "" {
+		return nil, errors.New("a new post needs a title")
+	}
+	slug := content.Slugify(title)
+	if slug == "" {
+		return nil, fmt.Errorf("cannot make a file name from the title %q", title)
+	}
+	date := req.Date.In(cfg.Location)
+	name := path.Join(cfg.PostsDir, date.Format("2006-01-02")+"-"+slug+".md")
+	if _, err := fs.Stat(fsys, name); err == nil {
+		return nil, fmt.Errorf("%s already exists", name)
+	}
+
+	var fm strings.Builder
+	fm.WriteString("---\n")
+	fmt.Fprintf(&fm, "title: %q\n", title)
+	fmt.Fprintf(&fm, "date: %s\n", date.Format("2006-01-02 15:04:05 -0700"))
+	post := &Post{Path: name}
+	if !req.NoSeries {
+		posts, _ := content.Load(fsys, cfg, false)
+		name := req.Series
+		if name == "" {
+			name = cfg.Series
+		}
+		m := next(posts, name, req.NewSeason)
+		post.Marker = m
+		fmt.Fprintf(&fm, "excerpt: >\n  %s\n", Line(m, date))
+	}
+	fm.WriteString("---\n\n")
+	post.Content = []byte(fm.String())
+	return post, nil
+}
+
+// Write creates the planned post under root, refusing to replace a file.
+func Write(root string, p *Post) error {
+	target := filepath.Join(root, filepath.FromSlash(p.Path))
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", path.Dir(p.Path), err)
+	}
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", p.Path, err)
+	}
+	if _, err := f.Write(p.Content); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", p.Path, err)
+	}
+	return f.Close()
+}
+
+// Line is the series line weeknotes write in their excerpt:
+// "Weeknotes S02E05 - 15 February 2026".
+func Line(m series.Marker, date time.Time) string {
+	return fmt.Sprintf("%s S%02dE%02d - %s", m.Name, m.Season, m.Episode, date.Format("2 January 2006"))
+}
+
+// next is the episode after the newest one of the named series: the same
+// season and the next number, or the next season's first episode.
+func next(posts []*content.Post, name string, newSeason bool) series.Marker {
+	want := series.Slug(name)
+	var last series.Marker
+	found := false
+	for _, p := range posts {
+		m, ok := markerOf(p)
+		if !ok {
+			continue
+		}
+		if m.Name == "" {
+			m.Name = name
+		}
+		if series.Slug(m.Name) != want {
+			continue
+		}
+		if !found || m.Season > last.Season || (m.Season == last.Season && max(m.Episode, m.EpisodeEnd) > max(last.Episode, last.EpisodeEnd)) {
+			last, found = m, true
+		}
+	}
+	switch {
+	case !found:
+		return series.Marker{Name: name, Season: 1, Episode: 1, EpisodeEnd: 1}
+	case newSeason:
+		return series.Marker{Name: last.Name, Season: last.Season + 1, Episode: 1, EpisodeEnd: 1}
+	}
+	n := max(last.Episode, last.EpisodeEnd) + 1
+	season := max(last.Season, 1)
+	return series.Marker{Name: last.Name, Season: season, Episode: n, EpisodeEnd: n}
+}
+
+// markerOf finds a post's series marker as the site does. Week-of-year
+// markers ("Weeknotes 35/2021") number by the calendar, not by counting, so
+// they have no next episode to guess.
+func markerOf(p *content.Post) (series.Marker, bool) {
+	m, ok := series.Find([]string{p.Title, p.Subtitle, p.Excerpt}, p.SeriesName, p.Season, p.Episode)
+	return m, ok && m.Season < series.MinYear
+}
