@@ -40,6 +40,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	baseURL := fl.String("base-url", "", "override the configured url, e.g. https://example.org/blog")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	quiet := fl.Bool("quiet", false, "print errors only")
+	noCache := fl.Bool("no-cache", false, "neither read nor write the highlighted-code cache in <source>/"+site.CacheDirName)
 	fl.Usage = func() { fmt.Fprint(stderr, buildUsage); fl.PrintDefaults() }
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -63,10 +64,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		debug.SetMemoryLimit(buildMemoryLimit)
 	}
 	start := time.Now()
-	b := site.NewBuilder(site.Options{
+	opts := site.Options{
 		Source: *source, Theme: defaultTheme(), Drafts: *drafts, Future: *future,
 		BaseURL: *baseURL, Strict: *strict, StreamTo: *dest,
-	})
+	}
+	if !*noCache {
+		opts.CacheDir = filepath.Join(*source, site.CacheDirName)
+	}
+	b := site.NewBuilder(opts)
 	res, err := b.Build(ctx, nil)
 	var be *diag.BuildError
 	if errors.As(err, &be) {

@@ -93,12 +93,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	srv := server.New(server.Options{
 		Builder: site.NewBuilder(site.Options{
-			Source:  root,
-			Theme:   defaultTheme(),
-			Drafts:  !*noDrafts,
-			Future:  !*noDrafts,
-			BaseURL: origin + basePath,
-			Preview: true,
+			Source:   root,
+			CacheDir: filepath.Join(root, site.CacheDirName),
+			Theme:    defaultTheme(),
+			Drafts:   !*noDrafts,
+			Future:   !*noDrafts,
+			BaseURL:  origin + basePath,
+			Preview:  true,
 		}),
 		Source:     root,
 		Watch:      watch,

@@ -18,8 +18,9 @@ import (
 // nodeRenderer overrides goldmark's HTML for headings (to add the anchor
 // link) and fenced code (to highlight it).
 type nodeRenderer struct {
-	formatter *chromahtml.Formatter
-	lexers    lexerCache
+	formatter  *chromahtml.Formatter
+	lexers     lexerCache
+	highlights HighlightCache // may be nil
 }
 
 // lexerCache remembers which lexer, if any, serves a language name. Chroma
@@ -54,8 +55,9 @@ func (c *lexerCache) get(name string) chroma.Lexer {
 	return lexer
 }
 
-func newNodeRenderer() *nodeRenderer {
+func newNodeRenderer(highlights HighlightCache) *nodeRenderer {
 	return &nodeRenderer{
+		highlights: highlights,
 		// Classes rather than inline styles: the colours live in one
 		// stylesheet that can switch with the reader's dark-mode setting.
 		formatter: chromahtml.New(
@@ -112,7 +114,7 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 
 	if len(language) > 0 {
 		if lexer := r.lexers.get(string(language)); lexer != nil {
-			if highlighted, ok := r.highlight(lexer, code.String()); ok {
+			if highlighted, ok := r.cachedHighlight(lexer, code.String()); ok {
 				_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
 				_, _ = w.Write(util.EscapeHTML(language))
 				_, _ = w.WriteString(`" data-lang="`)
@@ -137,6 +139,22 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 	html.DefaultWriter.RawWrite(w, []byte(code.String()))
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil
+}
+
+// cachedHighlight is highlight through the HighlightCache, if there is one.
+func (r *nodeRenderer) cachedHighlight(lexer chroma.Lexer, code string) ([]byte, bool) {
+	if r.highlights == nil {
+		return r.highlight(lexer, code)
+	}
+	key := HighlightKey(lexer.Config().Name, code)
+	if html, ok := r.highlights.Get(key); ok {
+		return html, true
+	}
+	html, ok := r.highlight(lexer, code)
+	if ok {
+		r.highlights.Put(key, html)
+	}
+	return html, ok
 }
 
 // highlight returns the code as chroma's HTML spans. Lexers report internal

@@ -28,6 +28,10 @@ type Options struct {
 	// succeeded. The returned Output then has no Data; its files' Source
 	// names the written file. For one-shot builds of large sites.
 	StreamTo string
+
+	// CacheDir, when set, is where builds keep highlighted code between
+	// runs, usually <Source>/.weeknotes-cache. "" keeps it in memory only.
+	CacheDir string
 }
 
 // File is one file of the output.

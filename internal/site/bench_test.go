@@ -69,6 +69,38 @@ func BenchmarkFullBuild(b *testing.B) {
 	b.ReportMetric(float64(posts), "posts")
 }
 
+// BenchmarkStreamedBuild measures a build the way `weeknotes build` runs
+// it: pages streamed to an empty folder as they render, with no
+// highlighted-code cache (cold) and with one filled by an earlier run
+// (warm).
+func BenchmarkStreamedBuild(b *testing.B) {
+	dir := benchCorpus(b)
+	theme := defaultTheme(b)
+	ctx := context.Background()
+	warmCache := filepath.Join(b.TempDir(), CacheDirName)
+	if _, err := NewBuilder(Options{Source: dir, Theme: theme, Now: buildTime, CacheDir: warmCache}).Build(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, cache string }{{"cache=cold", ""}, {"cache=warm", warmCache}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var posts int
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				dest := filepath.Join(b.TempDir(), fmt.Sprint("site", i))
+				b.StartTimer()
+				res, err := NewBuilder(Options{Source: dir, Theme: theme, Now: buildTime, StreamTo: dest, CacheDir: bc.cache}).Build(ctx, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				posts = res.Stats.Posts
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(posts), "µs/post")
+		})
+	}
+}
+
 // BenchmarkIncrementalEdit measures the preview's rebuild after one post's
 // body changes.
 func BenchmarkIncrementalEdit(b *testing.B) {

@@ -41,6 +41,7 @@ type Builder struct {
 	liquid   *liquid.Engine
 	md       *markdown.Renderer
 	images   *imageCache
+	hl       *highlightStore       // highlighted code blocks, kept across builds
 	posts    map[string]*postState // by source path
 	sorted   []*postState          // posts by path; nil when posts gained or lost a key
 	static   map[string]*File      // output path → file, as walked by the last build
@@ -88,7 +89,11 @@ type postState struct {
 
 // NewBuilder returns a Builder for the site described by opts.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, fsys: os.DirFS(opts.Source), images: newImageCache()}
+	b := &Builder{opts: opts, fsys: os.DirFS(opts.Source), images: newImageCache(), hl: newHighlightStore()}
+	if opts.CacheDir != "" {
+		b.hl.load(opts.CacheDir)
+	}
+	return b
 }
 
 // Build builds the site. changed lists slash paths relative to the site
@@ -273,6 +278,12 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		Written: written,
 	}
 	b.last, b.prints = out, prints
+	if b.opts.CacheDir != "" && full {
+		// Only full builds write the cache: the preview's incremental
+		// rebuilds keep it in memory, where a save would cost milliseconds
+		// of every keystroke-to-reload.
+		b.hl.save(b.opts.CacheDir, true)
+	}
 	res.Stats.Duration = time.Since(start)
 	return res, nil
 }
@@ -320,7 +331,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 		includes = overlayFS{top: sub, bottom: subOrNil(b.opts.Theme, "includes")}
 	}
 	b.liquid = liquid.New(liquid.Options{Includes: includes, IncludesDir: path.Join(cfg.TemplatesDir, "includes")})
-	b.md = markdown.New(markdown.Options{Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
+	b.md = markdown.New(markdown.Options{Highlights: b.hl, Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
 	b.images.reset()
 
 	posts, pds := content.Load(b.fsys, cfg, true)
