@@ -219,12 +219,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		if stage == nil {
 			return newFile(data)
 		}
-		f, err := stage.put(p, data)
-		if err != nil {
-			diags.Add(diag.Errorf(b.opts.StreamTo, 0, "write %s: %v", p, err))
-			return f
-		}
-		return f
+		return stage.put(p, data)
 	}
 	var mu sync.Mutex
 	if err := parallel(ctx, todo, func(j *pageJob) {
