@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"html"
 	"html/template"
 	"io/fs"
 	"os"
@@ -155,7 +156,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			ps.updated = updated(p.Params, p.Date, cfg.Location)
 			ps.tagSlugs = make([]string, len(p.Tags))
 			for i, t := range p.Tags {
-				ps.tagSlugs[i] = slugify(t)
+				ps.tagSlugs[i] = content.Slugify(t) // as series and :categories are slugged
 			}
 			ps.derived = true
 		}
@@ -478,7 +479,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	ds = append(ds, mds...)
 	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(out.HTML), template.HTML(out.Excerpt), out.Text, out.WordCount
 	if p.Excerpt != "" {
-		ps.excerpt = template.HTML(htmlEscape(p.Excerpt))
+		ps.excerpt = template.HTML(html.EscapeString(p.Excerpt))
 	}
 	ps.renderDiags = ds
 	ps.asked = r.asked

@@ -3,9 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/xml"
-	"html"
 	"time"
-	"unicode"
 )
 
 // feedEntries is how many posts a feed carries: enough for readers who
@@ -28,10 +26,6 @@ func (b *Builder) generated(sd *SiteData, included []*postState, global uint64) 
 	for name, data := range b.theme.assets {
 		jobs = append(jobs, genJob{name, b.theme.hash, func() []byte { return data }})
 	}
-	byData := make(map[*PostData]*postState, len(included))
-	for _, ps := range included {
-		byData[ps.data] = ps
-	}
 	feedPrint := func(out string, posts []*PostData) uint64 {
 		h := &hasher{h: global}
 		h.str(out)
@@ -39,7 +33,7 @@ func (b *Builder) generated(sd *SiteData, included []*postState, global uint64) 
 			if i == feedEntries {
 				break
 			}
-			h.u64(byData[pd].contentHash)
+			h.u64(pd.state.contentHash)
 		}
 		return h.sum()
 	}
@@ -47,12 +41,7 @@ func (b *Builder) generated(sd *SiteData, included []*postState, global uint64) 
 		return atom(sd, sd.Title, sd.Description, "/", "/feed.xml", sd.Posts)
 	}})
 	for _, s := range sd.Series {
-		var posts []*PostData
-		for _, season := range s.Seasons {
-			for _, e := range season.Episodes {
-				posts = append(posts, e.Post)
-			}
-		}
+		posts := s.posts()
 		// Newest first, as in the main feed.
 		for i, j := 0, len(posts)-1; i < j; i, j = i+1, j-1 {
 			posts[i], posts[j] = posts[j], posts[i]
@@ -173,7 +162,3 @@ func esc(s string) string {
 	xml.EscapeText(&buf, []byte(s))
 	return buf.String()
 }
-
-func htmlEscape(s string) string { return html.EscapeString(s) }
-
-func isLetter(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

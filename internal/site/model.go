@@ -46,6 +46,8 @@ type PostData struct {
 	Episode     *EpisodeData   // nil when the post is not part of a series
 	ReadingTime int            // minutes, at 230 words a minute, at least 1
 	WordCount   int            // words in the body
+
+	state *postState // the builder's record of the post, for fingerprints
 }
 
 // TagData is one tag and its posts.
@@ -112,4 +114,15 @@ type Page struct {
 	Paginator   *Paginator  // on home pages
 	FeedURL     string      // the feed to advertise in <link rel=alternate>, with baseurl
 	StyleURLs   []string    // stylesheets, with baseurl, cache-busted by content hash
+}
+
+// posts lists the series' posts in episode order, season by season.
+func (s *SeriesData) posts() []*PostData {
+	posts := make([]*PostData, 0, s.Count)
+	for _, season := range s.Seasons {
+		for _, e := range season.Episodes {
+			posts = append(posts, e.Post)
+		}
+	}
+	return posts
 }

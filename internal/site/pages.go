@@ -40,7 +40,7 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			Author: author, Description: desc,
 			Excerpt: ps.excerpt, Content: ps.html,
 			Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
-			WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230),
+			WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230), state: ps,
 		}
 		ps.data = pd
 		sd.Posts = append(sd.Posts, pd)
@@ -81,7 +81,7 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 		sd.FirstYear, sd.LastYear = sd.Years[n-1].Year, sd.Years[0].Year
 	}
 
-	all, byKey, warnings := series.Assemble(entries)
+	all, _, warnings := series.Assemble(entries)
 	byPath := make(map[string]*postState, len(included))
 	for _, ps := range included {
 		byPath[ps.post.Path] = ps
@@ -110,7 +110,6 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			ed.Next = episodes[e.Next]
 		}
 	}
-	_ = byKey
 	return sd, warnings
 }
 
@@ -168,16 +167,12 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 		}
 	}
 	global := g.sum()
-	byData := make(map[*PostData]*postState, len(included))
-	for _, ps := range included {
-		byData[ps.data] = ps
-	}
 	print := func(kind, out string, posts []*PostData, withContent bool) uint64 {
 		h := &hasher{h: global}
 		h.str(kind)
 		h.str(out)
 		for _, pd := range posts {
-			ps := byData[pd]
+			ps := pd.state
 			h.u64(ps.excerptHash)
 			if withContent {
 				h.u64(ps.contentHash)
@@ -251,37 +246,12 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 	for _, s := range sd.Series {
 		pg := base("series", s.Name, "/series/"+s.Slug+"/")
 		pg.Series, pg.FeedURL = s, s.FeedURL
-		var posts []*PostData
-		for _, season := range s.Seasons {
-			for _, e := range season.Episodes {
-				posts = append(posts, e.Post)
-			}
-		}
-		add(outputPath("/series/"+s.Slug+"/"), "series.html", pg, posts, false)
+		add(outputPath("/series/"+s.Slug+"/"), "series.html", pg, s.posts(), false)
 	}
 
 	nf := base("404", "Page not found", "/404.html")
 	add("404.html", "404.html", nf, nil, false)
 	return jobs, global
-}
-
-// slugify makes a URL-safe slug of a tag name.
-func slugify(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r > 127 && isLetter(r):
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-	}
-	return b.String()
 }
 
 // metaHash fingerprints what lists and navigation show of a post. It is
