@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -31,8 +30,7 @@ Flags:
 `
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("build", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("build", buildUsage, stderr)
 	source := fl.String("source", ".", "the site's folder: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
 	dest := fl.String("dest", "", "where to write the site (default <source>/site)")
 	drafts := fl.Bool("drafts", false, "include drafts, undated posts and posts with published: false")
@@ -41,12 +39,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	quiet := fl.Bool("quiet", false, "print errors only")
 	noCache := fl.Bool("no-cache", false, "neither read nor write the highlighted-code cache in <source>/"+site.CacheDirName)
-	fl.Usage = func() { fmt.Fprint(stderr, buildUsage); fl.PrintDefaults() }
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "weeknotes build: unexpected argument %q\n", fl.Arg(0))

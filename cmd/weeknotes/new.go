@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,19 +28,14 @@ Flags:
 `
 
 func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("new", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("new", newUsage, stderr)
 	source := fl.String("source", ".", "the site's folder")
 	dateFlag := fl.String("date", "", "the post's date, YYYY-MM-DD (default today, in the site's time zone)")
 	seriesName := fl.String("series", "", "the series to continue (default the configuration's series, Weeknotes)")
 	newSeason := fl.Bool("new-season", false, "start the next season at episode 1")
 	noSeries := fl.Bool("no-series", false, "write no series line: a post outside any series")
-	fl.Usage = func() { fmt.Fprint(stderr, newUsage); fl.PrintDefaults() }
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	title := strings.Join(fl.Args(), " ")
 	if strings.TrimSpace(title) == "" {

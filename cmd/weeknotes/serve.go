@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -35,19 +33,14 @@ Flags:
 `
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("serve", serveUsage, stderr)
 	source := fl.String("source", ".", "the site's folder: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
 	port := fl.Int("port", 4000, "the port to serve on; 0 picks a free one")
 	bind := fl.String("bind", "127.0.0.1", "the address to listen on; 0.0.0.0 lets other devices on the network see the preview")
 	noDrafts := fl.Bool("no-drafts", false, "leave out drafts and future posts, as build does")
 	open := fl.Bool("open", false, "open the preview in the default browser")
-	fl.Usage = func() { fmt.Fprint(stderr, serveUsage); fl.PrintDefaults() }
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "weeknotes serve: unexpected argument %q\n", fl.Arg(0))
