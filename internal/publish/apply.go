@@ -271,7 +271,7 @@ func (r *applyRun) phase(ctx context.Context, phase Phase, jobs []job) {
 			} else {
 				err = r.plan.delete(ctx, r.bucket, j.delete.Key, r.opts.Retry)
 			}
-			r.finished(j, sent, err)
+			r.finished(ctx, j, sent, err)
 			return nil
 		})
 	}
@@ -284,7 +284,12 @@ func (r *applyRun) phase(ctx context.Context, phase Phase, jobs []job) {
 	r.mu.Unlock()
 }
 
-func (r *applyRun) finished(j job, sent int64, err error) {
+func (r *applyRun) finished(ctx context.Context, j job, sent int64, err error) {
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Interrupted, not failed: the file counts as not attempted, and
+		// Apply reports the interruption.
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	op := "delete"

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -38,16 +37,20 @@ func walkLocal(ctx context.Context, local fs.FS, rules *Rules) ([]localFile, err
 			problems.add(fmt.Errorf("%s: the name is reserved for the publish state; rename the file", key))
 			return nil
 		}
-		info, err := fs.Stat(local, key) // follows a link to a file
-		if err != nil {
-			problems.add(fmt.Errorf("read %s: %w", key, err))
-			return nil
+		mode := d.Type()
+		if mode&fs.ModeSymlink != 0 {
+			info, err := fs.Stat(local, key) // follows a link to a file
+			if err != nil {
+				problems.add(fmt.Errorf("read %s: %w", key, err))
+				return nil
+			}
+			mode = info.Mode()
 		}
-		if !info.Mode().IsRegular() {
+		if !mode.IsRegular() {
 			problems.add(fmt.Errorf("%s: not a regular file (a link to a folder, or a device); publish copies files only", key))
 			return nil
 		}
-		files = append(files, localFile{key: key, size: info.Size(), headers: rules.Headers(key)})
+		files = append(files, localFile{key: key, headers: rules.Headers(key)}) // size: hashFile reads it
 		return nil
 	})
 	if err != nil {
@@ -72,10 +75,9 @@ func walkLocal(ctx context.Context, local fs.FS, rules *Rules) ([]localFile, err
 	})
 	for range workerCount() {
 		g.Go(func() error {
-			buf := bufferPool.Get().(*[]byte)
-			defer bufferPool.Put(buf)
+			buf := make([]byte, 64<<10) // one per worker, for all its files
 			for i := range next {
-				sum, size, err := hashFile(local, files[i].key, *buf)
+				sum, size, err := hashFile(local, files[i].key, buf)
 				if err != nil {
 					problems.add(err)
 					continue
@@ -93,13 +95,6 @@ func walkLocal(ctx context.Context, local fs.FS, rules *Rules) ([]localFile, err
 	}
 	return files, nil
 }
-
-// bufferPool holds copy buffers, so that hashing thousands of small files
-// does not allocate a buffer for each.
-var bufferPool = sync.Pool{New: func() any {
-	b := make([]byte, 64<<10)
-	return &b
-}}
 
 // hashFile returns the hex SHA-256 of a file and its length as read, which
 // is the length that the hash describes even if the file changed since it

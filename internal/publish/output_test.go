@@ -218,3 +218,21 @@ func TestProgressPrinter(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedUploadIsNotAFailure: uploads cut short by Ctrl-C are not
+// attempted, not failed, so Apply reports an interruption rather than a
+// list of broken files.
+func TestInterruptedUploadIsNotAFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := &applyRun{report: &Report{}}
+	j := job{delete: &Delete{Key: "old/index.html"}}
+	r.finished(ctx, j, 0, fmt.Errorf("delete: %w", context.Canceled))
+	if len(r.report.Failures) != 0 || r.progress.Failed != 0 {
+		t.Errorf("an interrupted delete was reported as failed: %v", r.report.Failures)
+	}
+	r.finished(context.Background(), j, 0, errors.New("access denied"))
+	if len(r.report.Failures) != 1 {
+		t.Errorf("a real failure was not reported: %v", r.report.Failures)
+	}
+}

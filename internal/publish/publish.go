@@ -38,6 +38,8 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/weeknotes/weeknotes/internal/mediatype"
+
+	"github.com/weeknotes/weeknotes/internal/site"
 )
 
 // Metadata keys publish stores on every object it uploads.
@@ -57,9 +59,9 @@ const (
 const StateKey = ".weeknotes-publish.json.gz"
 
 // BuildMarker is the file that weeknotes build leaves at the root of the
-// built site to recognise its own output folder (site.MarkerFile). It is
+// built site to recognise its own output folder. It is
 // bookkeeping, not part of the site, so it is never published.
-const BuildMarker = ".weeknotes-output"
+const BuildMarker = site.MarkerFile
 
 // Defaults used when options leave a setting at zero.
 const (
