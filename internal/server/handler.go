@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -156,8 +155,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *state, st
 
 // writePage serves an HTML page with the live script and any overlay added.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, st *state, status int, name string, page []byte) {
-	extra := st.overlay + liveScript(st.version)
-	s.writeBody(w, r, status, name, "text/html; charset=utf-8", bytes.NewReader(inject(page, extra)))
+	s.writeBody(w, r, status, name, "text/html; charset=utf-8", bytes.NewReader(inject(page, st.injection())))
 }
 
 // writeBody sends content with the given status. Successful answers go
@@ -216,7 +214,7 @@ func contentType(name string) string {
 	if t, ok := mediatype.ByExtension(ext); ok {
 		return t
 	}
-	return mime.TypeByExtension(ext)
+	return "" // sniffed, rather than the machine's MIME table, as publish does
 }
 
 func isHTML(ctype string) bool { return strings.HasPrefix(ctype, "text/html") }

@@ -65,6 +65,16 @@ type state struct {
 	problems []problem    // the latest build's errors; nil when it succeeded
 	overlay  string       // problems, as markup for pages
 	version  string       // changes whenever what pages show changes
+
+	injectOnce sync.Once
+	inject     string // overlay and live script, made once per build rather than per page
+}
+
+// injection is what every HTML page served from this state gets before
+// </body>.
+func (st *state) injection() string {
+	st.injectOnce.Do(func() { st.inject = st.overlay + liveScript(st.version) })
+	return st.inject
 }
 
 // New returns a server that has not built anything yet.

@@ -119,9 +119,11 @@ func (w *watcher) leadsToScope(rel string) bool {
 	if rel == "." {
 		return true
 	}
-	for _, p := range append(w.roots, w.files...) {
-		if strings.HasPrefix(p, rel+"/") {
-			return true
+	for _, list := range [][]string{w.roots, w.files} {
+		for _, p := range list {
+			if strings.HasPrefix(p, rel+"/") {
+				return true
+			}
 		}
 	}
 	return false
