@@ -63,7 +63,7 @@ func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
 		if name == "" {
 			name = cfg.Series
 		}
-		m := next(posts, name, req.NewSeason)
+		m := next(posts, name, cfg.Series, req.NewSeason)
 		post.Marker = m
 		fmt.Fprintf(&fm, "excerpt: >\n  %s\n", Line(m, date))
 	}
@@ -97,17 +97,16 @@ func Line(m series.Marker, date time.Time) string {
 
 // next is the episode after the newest one of the named series: the same
 // season and the next number, or the next season's first episode.
-func next(posts []*content.Post, name string, newSeason bool) series.Marker {
+func next(posts []*content.Post, name, defaultName string, newSeason bool) series.Marker {
 	want := series.Slug(name)
 	var last series.Marker
 	found := false
 	for _, p := range posts {
-		m, ok := markerOf(p)
-		if !ok {
+		m, ok := series.OfPost(p, defaultName)
+		// Week-of-year markers ("Weeknotes 35/2021") number by the calendar,
+		// not by counting: they have no next episode to guess.
+		if !ok || m.Season >= series.MinYear {
 			continue
-		}
-		if m.Name == "" {
-			m.Name = name
 		}
 		if series.Slug(m.Name) != want {
 			continue
@@ -125,12 +124,4 @@ func next(posts []*content.Post, name string, newSeason bool) series.Marker {
 	n := max(last.Episode, last.EpisodeEnd) + 1
 	season := max(last.Season, 1)
 	return series.Marker{Name: last.Name, Season: season, Episode: n, EpisodeEnd: n}
-}
-
-// markerOf finds a post's series marker as the site does. Week-of-year
-// markers ("Weeknotes 35/2021") number by the calendar, not by counting, so
-// they have no next episode to guess.
-func markerOf(p *content.Post) (series.Marker, bool) {
-	m, ok := series.Find([]string{p.Title, p.Subtitle, p.Excerpt}, p.SeriesName, p.Season, p.Episode)
-	return m, ok && m.Season < series.MinYear
 }

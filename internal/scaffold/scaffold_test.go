@@ -81,6 +81,16 @@ func TestPlan(t *testing.T) {
 			wantLine: "Sprint notes S05E10 - 15 February 2026",
 		},
 		{
+			name: "a marker with no name is the default series, not the requested one",
+			files: map[string]string{
+				"content/posts/2026-02-01-a.md": post("A", "S09E07 - 1 February 2026"),
+				"content/posts/2026-02-08-b.md": post("B", "Sprint notes S05E09"),
+			},
+			req:      Request{Title: "Sprint", Series: "Sprint notes"},
+			wantPath: "content/posts/2026-02-15-sprint.md",
+			wantLine: "Sprint notes S05E10 - 15 February 2026",
+		},
+		{
 			name:     "no series line",
 			files:    map[string]string{"content/posts/.keep": ""},
 			req:      Request{Title: "An essay", NoSeries: true},

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/weeknotes/weeknotes/internal/content"
 )
 
 // MinYear is the smallest season number read as a year: the episodes of such
@@ -661,6 +663,18 @@ func Find(texts []string, name string, season, episode int) (Marker, bool) {
 	}
 	if m.EpisodeEnd < m.Episode {
 		m.EpisodeEnd = m.Episode
+	}
+	return m, ok
+}
+
+// OfPost places a post in a series: Find over its title, subtitle and
+// excerpt and its series, season and episode keys, with a marker that names
+// no series joining defaultName (the configuration's series). The site and
+// the new-post command both read posts through it, so they always agree.
+func OfPost(p *content.Post, defaultName string) (Marker, bool) {
+	m, ok := Find([]string{p.Title, p.Subtitle, p.Excerpt}, p.SeriesName, p.Season, p.Episode)
+	if ok && m.Name == "" {
+		m.Name = defaultName
 	}
 	return m, ok
 }

@@ -152,8 +152,8 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			ps.rel = content.Permalink(cfg.Permalink, p)
 			ps.url = joinURL(cfg.BaseURL, ps.rel)
 			ps.outPath = outputPath(ps.rel)
-			ps.marker, ps.inSeries = b.marker(p)
-			ps.updated = updated(p.Params, p.Date, cfg.Location)
+			ps.marker, ps.inSeries = series.OfPost(p, cfg.Series)
+			ps.updated = updated(p.Params, p.Date)
 			ps.tagSlugs = make([]string, len(p.Tags))
 			for i, t := range p.Tags {
 				ps.tagSlugs[i] = content.Slugify(t) // as series and :categories are slugged
