@@ -3,10 +3,8 @@ package site
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
-	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/series"
 )
@@ -53,6 +51,9 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			if t == nil {
 				t = &TagData{Name: name, Slug: slug, URL: joinURL(cfg.BaseURL, "/tags/"+slug+"/")}
 				tags[slug] = t
+			}
+			if n := len(t.Posts); n > 0 && t.Posts[n-1] == pd {
+				continue // two spellings of one tag ("café", "cafe")
 			}
 			t.Posts = append(t.Posts, pd)
 			pd.Tags = append(pd.Tags, t)
@@ -113,28 +114,12 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 	return sd, warnings
 }
 
-// marker finds a post's place in a series; a marker that names no series
-// joins the configured default one.
-func (b *Builder) marker(p *content.Post) (series.Marker, bool) {
-	m, ok := series.Find([]string{p.Title, p.Subtitle, p.Excerpt}, p.SeriesName, p.Season, p.Episode)
-	if ok && m.Name == "" {
-		m.Name = b.cfg.Series
-	}
-	return m, ok
-}
-
-// updated reads last_modified_at or updated from the front matter.
-func updated(params map[string]any, date time.Time, loc *time.Location) time.Time {
+// updated is the post's last_modified_at or updated, which the content
+// stage has read as a time in the site's zone; else its date.
+func updated(params map[string]any, date time.Time) time.Time {
 	for _, k := range []string{"last_modified_at", "updated"} {
-		switch v := params[k].(type) {
-		case time.Time:
-			return v.In(loc)
-		case string:
-			for _, layout := range []string{"2006-01-02 15:04:05 -0700", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04", "2006-01-02"} {
-				if t, err := time.ParseInLocation(layout, strings.TrimSpace(v), loc); err == nil {
-					return t
-				}
-			}
+		if t, ok := params[k].(time.Time); ok {
+			return t
 		}
 	}
 	return date

@@ -520,3 +520,21 @@ func TestStreamedBuildTwiceWithOneBuilder(t *testing.T) {
 		}
 	}
 }
+
+// TestTagSpellingsAndUpdatedDate: two spellings of one tag list the post
+// once, and last_modified_at reaches the feed.
+func TestTagSpellingsAndUpdatedDate(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\ntags: [café, cafe]\nlast_modified_at: 2024-02-01 10:00:00 +0000\n---\n\nFirst.\n")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := string(res.Output.Files["tags/cafe/index.html"].Data)
+	if n := strings.Count(tag, `href="/2024/01/05/one/"`); n != 1 {
+		t.Errorf("the post is listed %d times on its tag page", n)
+	}
+	if feed := string(res.Output.Files["feed.xml"].Data); !strings.Contains(feed, "<updated>2024-02-01T10:00:00Z</updated>") {
+		t.Error("last_modified_at is not the feed's updated time")
+	}
+}
