@@ -55,11 +55,7 @@ func Load(fsys fs.FS) (*Config, error) {
 	dirs := folderOverrides{}
 	if name != "" {
 		cfg.File = name
-		if strings.HasPrefix(name, "_config.") {
-			// A Jekyll blog keeps Jekyll's default URLs, so that links to it
-			// keep working when it moves to weeknotes.
-			cfg.Permalink = JekyllPermalink
-		}
+		cfg.Permalink = defaultPermalink(name)
 		d := decoder{file: name, cfg: cfg, dirs: &dirs}
 		d.decodeFile(data)
 		if len(d.problems) > 0 {
@@ -223,10 +219,7 @@ func (d *decoder) decodeFile(data []byte) {
 // because an empty permalink or series name is never what was meant.
 func (d *decoder) applyDefaults() {
 	if d.cfg.Permalink == "" {
-		d.cfg.Permalink = DefaultPermalink
-		if strings.HasPrefix(d.file, "_config.") {
-			d.cfg.Permalink = JekyllPermalink
-		}
+		d.cfg.Permalink = defaultPermalink(d.file)
 	}
 	if d.cfg.Series == "" {
 		d.cfg.Series = DefaultSeries
@@ -429,4 +422,14 @@ func normaliseBaseURL(s string) string {
 		return ""
 	}
 	return path.Clean("/" + s)
+}
+
+// defaultPermalink is the URL pattern of a site configured by file that
+// names none: a Jekyll blog keeps Jekyll's default URLs, so that links to it
+// keep working when it moves to weeknotes.
+func defaultPermalink(file string) string {
+	if strings.HasPrefix(file, "_config.") {
+		return JekyllPermalink
+	}
+	return DefaultPermalink
 }
