@@ -63,6 +63,27 @@ func Slugify(text string) string {
 	return b.String()
 }
 
+// FoldLatin writes Latin letters as plain lower-case ASCII the way Slugify
+// does ("Straße Ørsted" → "strasse orsted"), leaving every other character
+// as it is. Liquid's slugify: 'latin' uses it, so both slug alike.
+func FoldLatin(text string) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, r := range text {
+		switch {
+		case latinLetters[r] != "":
+			b.WriteString(latinLetters[r])
+		default:
+			if base, ok := asciiBase(r); ok {
+				b.WriteRune(base)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
 // asciiBase returns the lower-case ASCII letter or digit r decomposes to
 // with its accents removed ("é" → "e"), if there is one.
 func asciiBase(r rune) (rune, bool) {

@@ -11,11 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/osteele/liquid/filters"
 	"github.com/osteele/liquid/values"
-	"golang.org/x/text/unicode/norm"
+
+	"github.com/weeknotes/weeknotes/internal/content"
 )
 
 // addJekyllFilters registers Jekyll's filters on top of the standard ones.
@@ -233,21 +233,9 @@ func slugify(s, mode string) string {
 		return strings.ToLower(s)
 	}
 	if mode == "latin" {
-		s = dropAccents(s)
+		s = content.FoldLatin(s)
 	}
 	return strings.ToLower(strings.Trim(pattern.ReplaceAllString(s, "-"), "-"))
-}
-
-// dropAccents turns "Café" into "Cafe" by removing combining marks after
-// canonical decomposition.
-func dropAccents(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // arrayToSentence is Jekyll's array_to_sentence_string: "a, b, and c".

@@ -21,6 +21,7 @@ func TestJekyllFilters(t *testing.T) {
 		{name: "slugify keeps letters of any script", body: "{{ 'Café über 東京' | slugify }}", want: "café-über-東京"},
 		{name: "slugify modes", body: "{{ 'The _config.yml file?' | slugify: 'pretty' }} {{ 'The _config.yml file?' | slugify: 'raw' }} {{ 'Café 東京 1' | slugify: 'ascii' }} {{ 'Café Ñandú' | slugify: 'latin' }} {{ 'A B' | slugify: 'none' }}",
 			want: "the-_config.yml-file the-_config.yml-file? caf-1 cafe-nandu a b"},
+		{name: "slugify latin transliterates as Jekyll does", body: "{{ 'Straße Ørsted' | slugify: 'latin' }}", want: "strasse-orsted"},
 		{name: "markdownify and smartify pass through", body: "{{ '*a* \"b\"' | markdownify }} {{ '\"q\"' | smartify }}", want: `*a* "b" "q"`},
 		{name: "jsonify", body: "{{ page.tags | jsonify }}", want: `["life","work"]`},
 		{name: "number_of_words", body: "{% capture s %}one two  three\nfour{% endcapture %}{{ s | number_of_words }}", want: "4"},
