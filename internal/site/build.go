@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"html"
 	"html/template"
 	"io/fs"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/content"
@@ -663,17 +664,9 @@ func newFile(data []byte) *File {
 	return &File{Data: data, Size: int64(len(data)), Hash: hashBytes(data)}
 }
 
-func hashString(s string) uint64 {
-	h := newHasher()
-	h.str(s)
-	return h.sum()
-}
+func hashString(s string) uint64 { return xxhash.Sum64String(s) }
 
-func hashBytes(b []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64()
-}
+func hashBytes(b []byte) uint64 { return xxhash.Sum64(b) }
 
 func diffOutputs(prev, cur *Output) []string {
 	var changed []string

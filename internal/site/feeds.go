@@ -27,7 +27,8 @@ func (b *Builder) generated(sd *SiteData, included []*postState, global uint64) 
 		jobs = append(jobs, genJob{name, b.theme.hash, func() []byte { return data }})
 	}
 	feedPrint := func(out string, posts []*PostData) uint64 {
-		h := &hasher{h: global}
+		h := newHasher()
+		h.u64(global)
 		h.str(out)
 		for i, pd := range posts {
 			if i == feedEntries {

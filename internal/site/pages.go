@@ -153,7 +153,8 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 	}
 	global := g.sum()
 	print := func(kind, out string, posts []*PostData, withContent bool) uint64 {
-		h := &hasher{h: global}
+		h := newHasher()
+		h.u64(global)
 		h.str(kind)
 		h.str(out)
 		for _, pd := range posts {

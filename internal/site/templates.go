@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/binary"
 	"bytes"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/diag"
@@ -208,37 +211,30 @@ func originOf(name string, origin map[string]string) string {
 	return "templates/" + name
 }
 
-// hasher builds fingerprints from many small values.
-type hasher struct{ h uint64 }
+// hasher builds fingerprints from many small values. Every value is
+// written after its length, so ("ab", "c") and ("a", "bc") differ.
+// xxhash rather than FNV: the 5,000 rendered bodies of a large site are
+// about 100 MB, which a byte-at-a-time hash took a tenth of the build over.
+type hasher struct {
+	d   *xxhash.Digest
+	buf [8]byte
+}
 
-const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
-
-func newHasher() *hasher { return &hasher{h: fnvOffset} }
+func newHasher() *hasher { return &hasher{d: xxhash.New()} }
 
 func (h *hasher) bytes(b []byte) {
-	for _, c := range b {
-		h.h ^= uint64(c)
-		h.h *= fnvPrime
-	}
-	h.h ^= 0xff // separator, so ("ab","c") and ("a","bc") differ
-	h.h *= fnvPrime
+	h.u64(uint64(len(b)))
+	_, _ = h.d.Write(b)
 }
 
 func (h *hasher) str(s string) {
-	for i := 0; i < len(s); i++ {
-		h.h ^= uint64(s[i])
-		h.h *= fnvPrime
-	}
-	h.h ^= 0xff
-	h.h *= fnvPrime
+	h.u64(uint64(len(s)))
+	_, _ = h.d.WriteString(s)
 }
 
 func (h *hasher) u64(v uint64) {
-	for i := 0; i < 8; i++ {
-		h.h ^= v & 0xff
-		h.h *= fnvPrime
-		v >>= 8
-	}
+	binary.LittleEndian.PutUint64(h.buf[:], v)
+	_, _ = h.d.Write(h.buf[:])
 }
 
-func (h *hasher) sum() uint64 { return h.h }
+func (h *hasher) sum() uint64 { return h.d.Sum64() }
