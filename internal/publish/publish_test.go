@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"gocloud.dev/blob"
+
 	"github.com/weeknotes/weeknotes/internal/config"
 )
 
@@ -266,6 +268,117 @@ func TestPublishStateFallback(t *testing.T) {
 			}
 			apply(t, p, bucket)
 			assertMirrors(t, bucket, dir)
+		})
+	}
+}
+
+// TestReadMissingMetadata checks the object-by-object reads that stand in
+// for a missing publish state: an object gone since the listing is
+// forgotten, so that its file is uploaded as new, but any other failed read
+// fails the plan, naming every object that could not be read, instead of
+// planning as if those objects held nothing publish wrote.
+func TestReadMissingMetadata(t *testing.T) {
+	tests := []struct {
+		name string
+		// change is made to the published target, kept in root, after it
+		// was listed and before the metadata is read.
+		change    func(t *testing.T, root string, bucket *blob.Bucket)
+		cancel    bool
+		wantErr   []string // what the error must name; nil means no error
+		wantGone  []string // keys forgotten
+		wantReads int
+	}{
+		{
+			name:      "every object readable",
+			wantReads: len(sampleSite()),
+		},
+		{
+			name: "an object gone since the listing",
+			change: func(t *testing.T, _ string, bucket *blob.Bucket) {
+				if err := bucket.Delete(context.Background(), "about/index.html"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			wantGone:  []string{"about/index.html"},
+			wantReads: len(sampleSite()),
+		},
+		{
+			name: "unreadable metadata",
+			change: func(t *testing.T, root string, _ *blob.Bucket) {
+				// The file backend keeps an object's metadata beside it;
+				// damaged, it makes reading the attributes fail.
+				for _, key := range []string{"about/index.html", "feed.xml"} {
+					if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(key))+".attrs", []byte("{damaged"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			wantErr: []string{"read the metadata of about/index.html", "read the metadata of feed.xml"},
+		},
+		{
+			name:    "interrupted",
+			cancel:  true,
+			wantErr: []string{context.Canceled.Error()},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			bucket, _ := openTarget(t, "file://"+filepath.ToSlash(root))
+			dir := newSite(t)
+			publishSite(t, dir, bucket, PlanOptions{})
+
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			files, err := walkLocal(ctx, os.DirFS(dir), defaultRules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			view, err := listRemote(ctx, bucket, false, testRetry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.change != nil {
+				tt.change(t, root, bucket)
+			}
+			if tt.cancel {
+				cancel()
+			}
+			reads, err := view.readMissingMetadata(ctx, bucket, files, 4, testRetry)
+			if tt.wantErr != nil {
+				if err == nil {
+					t.Fatalf("no error after %d reads; a plan would be made on unknown metadata", reads)
+				}
+				for _, want := range tt.wantErr {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not say %q", err, want)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reads != tt.wantReads {
+				t.Errorf("%d metadata reads, want %d", reads, tt.wantReads)
+			}
+			for _, key := range tt.wantGone {
+				if _, ok := view.objects[key]; ok {
+					t.Errorf("%s is gone but still known", key)
+				}
+			}
+			for _, f := range files {
+				obj, ok := view.objects[f.key]
+				if !ok {
+					if !slices.Contains(tt.wantGone, f.key) {
+						t.Errorf("%s was forgotten", f.key)
+					}
+					continue
+				}
+				if want := (stateEntry{Fingerprint: obj.fingerprint, SHA256: f.sha256, Headers: f.headers.hash()}); !obj.resolved || obj.entry != want {
+					t.Errorf("%s: resolved %v as %+v, want %+v", f.key, obj.resolved, obj.entry, want)
+				}
+			}
 		})
 	}
 }

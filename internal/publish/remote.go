@@ -260,6 +260,11 @@ func readStateObject(ctx context.Context, bucket *blob.Bucket, retry Retry) (map
 // that the site still has but StateKey did not describe, and returns how
 // many it read. An object that has gone since the listing is forgotten, so
 // that the file is uploaded as new.
+//
+// Any other failed read fails the plan, for an object whose metadata is
+// unknown would be compared as if it held nothing publish wrote. Every
+// failure is reported, not only the first, so reads go on after one fails;
+// only a cancelled ctx stops new ones from starting.
 func (v *remoteView) readMissingMetadata(ctx context.Context, bucket *blob.Bucket, files []localFile, concurrency int, retry Retry) (int, error) {
 	var keys []string
 	for _, f := range files {
@@ -270,37 +275,31 @@ func (v *remoteView) readMissingMetadata(ctx context.Context, bucket *blob.Bucke
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	var problems collector
-	gone := make([]bool, len(keys))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(concurrency)
+	var (
+		problems collector
+		gone     = make([]bool, len(keys))
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, concurrency)
+	)
 	for i, key := range keys {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
 		obj := v.objects[key]
-		g.Go(func() error {
-			var attrs *blob.Attributes
-			err := withRetry(gctx, retry, func() (err error) {
-				attrs, err = bucket.Attributes(gctx, key)
-				return err
-			})
-			switch {
-			case gcerrors.Code(err) == gcerrors.NotFound:
-				gone[i] = true
-			case err != nil:
-				problems.add(fmt.Errorf("read the metadata of %s: %w", key, err))
-			default:
-				obj.entry = stateEntry{
-					Fingerprint: obj.fingerprint,
-					SHA256:      attrs.Metadata[MetaContentHash],
-					Headers:     attrs.Metadata[MetaHeadersHash],
-				}
-				obj.resolved = true
+		wg.Go(func() {
+			defer func() { <-slots }()
+			var err error
+			gone[i], err = obj.readMetadata(ctx, bucket, key, retry)
+			if err != nil {
+				problems.add(err)
 			}
-			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return 0, err
-	}
+	wg.Wait()
 	if err := errors.Join(ctx.Err(), problems.err()); err != nil {
 		return 0, err
 	}
@@ -310,4 +309,27 @@ func (v *remoteView) readMissingMetadata(ctx context.Context, bucket *blob.Bucke
 		}
 	}
 	return len(keys), nil
+}
+
+// readMetadata resolves obj from the metadata stored with it, or reports
+// that the object no longer exists.
+func (obj *remoteObject) readMetadata(ctx context.Context, bucket *blob.Bucket, key string, retry Retry) (gone bool, err error) {
+	var attrs *blob.Attributes
+	err = withRetry(ctx, retry, func() (err error) {
+		attrs, err = bucket.Attributes(ctx, key)
+		return err
+	})
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the metadata of %s: %w", key, err)
+	}
+	obj.entry = stateEntry{
+		Fingerprint: obj.fingerprint,
+		SHA256:      attrs.Metadata[MetaContentHash],
+		Headers:     attrs.Metadata[MetaHeadersHash],
+	}
+	obj.resolved = true
+	return false, nil
 }
