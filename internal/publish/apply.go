@@ -264,14 +264,17 @@ func (r *applyRun) phase(ctx context.Context, phase Phase, jobs []job) {
 			break
 		}
 		g.Go(func() error {
-			var sent int64
-			var err error
+			var (
+				stored stateEntry
+				sent   int64
+				err    error
+			)
 			if j.upload != nil {
-				sent, err = r.plan.upload(ctx, r.bucket, *j.upload, r.opts.Retry)
+				stored, sent, err = r.plan.upload(ctx, r.bucket, *j.upload, r.opts.Retry)
 			} else {
 				err = r.plan.delete(ctx, r.bucket, j.delete.Key, r.opts.Retry)
 			}
-			r.finished(ctx, j, sent, err)
+			r.finished(ctx, j, stored, sent, err)
 			return nil
 		})
 	}
@@ -284,7 +287,9 @@ func (r *applyRun) phase(ctx context.Context, phase Phase, jobs []job) {
 	r.mu.Unlock()
 }
 
-func (r *applyRun) finished(ctx context.Context, j job, sent int64, err error) {
+// finished records the outcome of a job; stored is what an upload wrote as
+// the object's metadata, kept for StateKey.
+func (r *applyRun) finished(ctx context.Context, j job, stored stateEntry, sent int64, err error) {
 	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		// Interrupted, not failed: the file counts as not attempted, and
 		// Apply reports the interruption.
@@ -308,7 +313,7 @@ func (r *applyRun) finished(ctx context.Context, j job, sent int64, err error) {
 		r.report.Uploaded++
 		r.report.UploadedBytes += sent
 		r.progress.Bytes += j.upload.Size
-		r.uploaded[j.upload.Key] = stateEntry{SHA256: j.upload.SHA256, Headers: j.upload.Headers.hash()}
+		r.uploaded[j.upload.Key] = stored
 	} else {
 		r.report.Deleted++
 	}
@@ -326,14 +331,16 @@ func (r *applyRun) emit(event Event, key string, err error) {
 	r.opts.Progress(p)
 }
 
-// upload sends one file with its headers and hashes, and returns how many
-// bytes it sent.
-func (p *Plan) upload(ctx context.Context, bucket *blob.Bucket, u Upload, retry Retry) (int64, error) {
+// upload sends one file with its headers and hashes, and returns the hashes
+// it stored as the object's metadata, so that StateKey records exactly
+// those, and how many bytes it sent.
+func (p *Plan) upload(ctx context.Context, bucket *blob.Bucket, u Upload, retry Retry) (stateEntry, int64, error) {
+	stored := stateEntry{SHA256: u.SHA256, Headers: u.Headers.hash()}
 	opts := &blob.WriterOptions{
 		ContentType:     u.Headers.ContentType,
 		CacheControl:    u.Headers.CacheControl,
 		ContentEncoding: u.Headers.ContentEncoding,
-		Metadata:        map[string]string{MetaContentHash: u.SHA256, MetaHeadersHash: u.Headers.hash()},
+		Metadata:        map[string]string{MetaContentHash: stored.SHA256, MetaHeadersHash: stored.Headers},
 	}
 	if u.Size > inMemoryLimit && u.Headers.ContentEncoding == "" {
 		err := withRetry(ctx, retry, func() error {
@@ -354,25 +361,25 @@ func (p *Plan) upload(ctx context.Context, bucket *blob.Bucket, u Upload, retry 
 			}
 			return err
 		})
-		return u.Size, err
+		return stored, u.Size, err
 	}
 
 	data, err := fs.ReadFile(p.local, u.Key)
 	if err != nil {
-		return 0, &localError{fmt.Errorf("read %s: %w", u.Key, err)}
+		return stored, 0, &localError{fmt.Errorf("read %s: %w", u.Key, err)}
 	}
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != u.SHA256 {
-		return 0, &localError{errChangedSincePlan}
+		return stored, 0, &localError{errChangedSincePlan}
 	}
 	if u.Headers.ContentEncoding == "gzip" {
 		if data, err = gzipBytes(data); err != nil {
-			return 0, &localError{fmt.Errorf("compress %s: %w", u.Key, err)}
+			return stored, 0, &localError{fmt.Errorf("compress %s: %w", u.Key, err)}
 		}
 	}
 	err = withRetry(ctx, retry, func() error {
 		return bucket.Upload(ctx, u.Key, bytes.NewReader(data), opts)
 	})
-	return int64(len(data)), err
+	return stored, int64(len(data)), err
 }
 
 // gzipBytes compresses deterministically: no name and no time in the header,

@@ -227,11 +227,11 @@ func TestInterruptedUploadIsNotAFailure(t *testing.T) {
 	cancel()
 	r := &applyRun{report: &Report{}}
 	j := job{delete: &Delete{Key: "old/index.html"}}
-	r.finished(ctx, j, 0, fmt.Errorf("delete: %w", context.Canceled))
+	r.finished(ctx, j, stateEntry{}, 0, fmt.Errorf("delete: %w", context.Canceled))
 	if len(r.report.Failures) != 0 || r.progress.Failed != 0 {
 		t.Errorf("an interrupted delete was reported as failed: %v", r.report.Failures)
 	}
-	r.finished(context.Background(), j, 0, errors.New("access denied"))
+	r.finished(context.Background(), j, stateEntry{}, 0, errors.New("access denied"))
 	if len(r.report.Failures) != 1 {
 		t.Errorf("a real failure was not reported: %v", r.report.Failures)
 	}
