@@ -34,14 +34,20 @@ type Season struct {
 // Episode is one post within a series.
 type Episode struct {
 	Key       string // the Entry's Key
-	Season    int    // as in Marker
+	Season    int    // as in Marker, or for an unnumbered post with no season, the season its date places it in
 	Number    int    // first episode; 0 for a post that is in the series without a number
 	NumberEnd int    // last episode of a range; equal to Number otherwise
 	Series    *Series
 	Prev      *Episode // within the whole series, across seasons, in order; nil at the start
 	Next      *Episode // likewise; nil at the end
 
-	part int // 1-based position within its season, which labels an unnumbered episode
+	// Where an unnumbered episode sits, for its label. In a season without
+	// numbers, part is its 1-based place; among numbered episodes, a place
+	// would read like an episode number ("part 4" beside "episode 4"), so
+	// it is named by its numbered neighbour instead: after is the last
+	// number of the numbered episode before it, and before, when none is,
+	// the first number of the season.
+	part, after, before int
 }
 
 // Episodes returns every episode of the series, season by season, in order.
@@ -55,17 +61,32 @@ func (s *Series) Episodes() []*Episode {
 
 // Label is the human label: "Season 1, episode 2", "Season 4, episodes 2–11", "Episode 12",
 // "Week 35, 2021" for week-of-year seasons (Season ≥ MinYear). An episode
-// without a number is labelled by its place in its season: "Season 2, part 3",
-// "Part 3", "2021, part 3".
+// without a number is labelled by its place in a season without numbers
+// ("Part 3", "Season 2, part 3", "2021, part 3"), or else by the numbered
+// episode it follows or, at the start of its season, precedes ("Season 1,
+// after episode 3", "Before episode 1", "2021, after week 35").
 func (e *Episode) Label() string {
 	if e.Number == 0 {
+		unit := "episode"
+		if e.Season >= MinYear {
+			unit = "week"
+		}
+		var where string
+		switch {
+		case e.after > 0:
+			where = fmt.Sprintf("after %s %d", unit, e.after)
+		case e.before > 0:
+			where = fmt.Sprintf("before %s %d", unit, e.before)
+		default:
+			where = fmt.Sprintf("part %d", e.part)
+		}
 		switch {
 		case e.Season == 0:
-			return fmt.Sprintf("Part %d", e.part)
+			return strings.ToUpper(where[:1]) + where[1:]
 		case e.Season >= MinYear:
-			return fmt.Sprintf("%d, part %d", e.Season, e.part)
+			return fmt.Sprintf("%d, %s", e.Season, where)
 		default:
-			return fmt.Sprintf("Season %d, part %d", e.Season, e.part)
+			return fmt.Sprintf("Season %d, %s", e.Season, where)
 		}
 	}
 	numbers := func(one, many string) string {
@@ -99,10 +120,17 @@ type placed struct {
 // The warning about a duplicate goes to the later of the two posts, the one
 // more likely to carry a mistyped number; a gap's goes to the post after it.
 // Gaps between weeks of a year are not reported: skipping a week is ordinary.
+//
 // Unnumbered episodes (Episode 0) are placed among the numbered ones of their
-// season by date. Entries that cannot be placed (a name with no letters or
-// digits, a nonsensical number, a Key given twice) are left out with a
-// warning.
+// season by date; they are never duplicates and never fill a gap. One with
+// no season joins the season that was running when it was published: that
+// of the numbered episode published last no later than it, or of the oldest
+// if it is older than all of them. Season 0 sorts first, so leaving it there
+// would put a post from the third year before season 1 and link it so. In a
+// series without numbered episodes it stays in season 0.
+//
+// Entries that cannot be placed (a name with no letters or digits, a
+// nonsensical number, a Key given twice) are left out with a warning.
 func Assemble(entries []Entry) (series []*Series, byKey map[string]*Episode, warnings []diag.Diagnostic) {
 	entries, warnings = validEntries(entries)
 
@@ -116,6 +144,8 @@ func Assemble(entries []Entry) (series []*Series, byKey map[string]*Episode, war
 		s := &Series{Name: commonestName(members), Slug: slug}
 		series = append(series, s)
 		seasons := map[int][]placed{}
+		var byDate []anchor // made when the first unnumbered post without a season needs it
+		anchored := false
 		for _, e := range members {
 			ep := &Episode{
 				Key:       e.Key,
@@ -123,6 +153,12 @@ func Assemble(entries []Entry) (series []*Series, byKey map[string]*Episode, war
 				Number:    e.Marker.Episode,
 				NumberEnd: e.Marker.EpisodeEnd,
 				Series:    s,
+			}
+			if ep.Season == 0 && ep.Number == 0 {
+				if !anchored {
+					byDate, anchored = anchors(members), true
+				}
+				ep.Season = seasonAt(byDate, e.Date)
 			}
 			byKey[e.Key] = ep
 			seasons[ep.Season] = append(seasons[ep.Season], placed{ep, e.Date})
@@ -221,9 +257,51 @@ func commonestName(members []Entry) string {
 	return best
 }
 
+// anchor is a numbered member of a series, which places the unnumbered
+// members without a season that were published after it.
+type anchor struct {
+	date            time.Time
+	season, episode int
+}
+
+// anchors lists the numbered members in order of date, those of one date in
+// series order.
+func anchors(members []Entry) []anchor {
+	var all []anchor
+	for _, e := range members {
+		if e.Marker.Episode != 0 {
+			all = append(all, anchor{e.Date, e.Marker.Season, e.Marker.Episode})
+		}
+	}
+	slices.SortFunc(all, func(a, b anchor) int {
+		return cmp.Or(a.date.Compare(b.date), cmp.Compare(a.season, b.season), cmp.Compare(a.episode, b.episode))
+	})
+	return all
+}
+
+// seasonAt is the season of the anchor published last no later than date
+// (the last in series order among several of that date, which the post
+// follows), or, when all are newer, of the oldest; 0 when there are none.
+func seasonAt(anchors []anchor, date time.Time) int {
+	if len(anchors) == 0 {
+		return 0
+	}
+	i, _ := slices.BinarySearchFunc(anchors, date, func(a anchor, d time.Time) int {
+		if a.date.After(d) {
+			return 1
+		}
+		return -1
+	})
+	if i == 0 {
+		return anchors[0].season
+	}
+	return anchors[i-1].season
+}
+
 // orderSeason sorts a season's episodes: numbered ones by number, then date,
 // then key; unnumbered ones by date and key, each placed after the numbered
-// episodes published no later than it.
+// episodes published no later than it. It also works out what labels each
+// unnumbered episode (see Episode.part).
 func orderSeason(all []placed) []*Episode {
 	var numbered, unnumbered []placed
 	for _, p := range all {
@@ -239,15 +317,28 @@ func orderSeason(all []placed) []*Episode {
 	slices.SortFunc(unnumbered, func(a, b placed) int {
 		return cmp.Or(a.date.Compare(b.date), cmp.Compare(a.ep.Key, b.ep.Key))
 	})
+	first := 0 // the season's first number, which an unnumbered episode at its start precedes
+	if len(numbered) > 0 {
+		first = numbered[0].ep.Number
+	}
 	ordered := make([]*Episode, 0, len(all))
+	last := 0 // the last number of the numbered episode most recently placed
 	for len(numbered) > 0 || len(unnumbered) > 0 {
 		var next placed
 		if len(unnumbered) > 0 && (len(numbered) == 0 || unnumbered[0].date.Before(numbered[0].date)) {
 			next, unnumbered = unnumbered[0], unnumbered[1:]
+			switch {
+			case first == 0:
+				next.ep.part = len(ordered) + 1
+			case last > 0:
+				next.ep.after = last
+			default:
+				next.ep.before = first
+			}
 		} else {
 			next, numbered = numbered[0], numbered[1:]
+			last = next.ep.NumberEnd
 		}
-		next.ep.part = len(ordered) + 1
 		ordered = append(ordered, next.ep)
 	}
 	return ordered

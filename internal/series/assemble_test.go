@@ -382,27 +382,148 @@ func TestLabel(t *testing.T) {
 	}
 }
 
-func TestLabelUnnumbered(t *testing.T) {
-	series, byKey, _ := Assemble([]Entry{
-		entry("a", "Travel", 0, 0, 0, 1),
-		entry("b", "Travel", 0, 0, 0, 2),
-		entry("c", "Travel", 2, 0, 0, 3),
-		entry("d", "Travel", 2, 1, 0, 1),
-		entry("e", "Travel", 2021, 0, 0, 1),
-	})
-	if len(series) != 1 {
-		t.Fatalf("got %d series; want 1", len(series))
+// TestAssembleUnnumbered places posts that name a series but carry no
+// number, as `series: Name` front matter alone gives: by date, labelled
+// without looking like an episode number, linked, and never warned about.
+func TestAssembleUnnumbered(t *testing.T) {
+	tests := []struct {
+		name     string
+		entries  []Entry
+		want     string
+		labels   map[string]string
+		warnings []string
+	}{
+		{
+			name: "a series without numbers is in date order, in parts",
+			entries: []Entry{
+				entry("porto", "Travel", 0, 0, 0, 9),
+				entry("lisbon", "Travel", 0, 0, 0, 2),
+				entry("faro", "Travel", 0, 0, 0, 5),
+				entry("braga", "Travel", 0, 0, 0, 9), // same day as porto: by key
+			},
+			want:   "Travel(travel): s0[lisbon faro braga porto]\n",
+			labels: map[string]string{"lisbon": "Part 1", "faro": "Part 2", "braga": "Part 3", "porto": "Part 4"},
+		},
+		{
+			name: "without a season they join the season running when they were published",
+			entries: []Entry{
+				entry("s1e1", "Weeknotes", 1, 1, 0, 3),
+				entry("s1e2", "Weeknotes", 1, 2, 0, 8),
+				entry("s2e1", "Weeknotes", 2, 1, 0, 15),
+				entry("s2e2", "Weeknotes", 2, 2, 0, 22),
+				entry("prologue", "Weeknotes", 0, 0, 0, 1),
+				entry("special", "Weeknotes", 0, 0, 0, 10),
+				entry("same-day", "Weeknotes", 0, 0, 0, 15),
+				entry("late", "Weeknotes", 0, 0, 0, 30),
+			},
+			want: "Weeknotes(weeknotes): s1[prologue s1e1 s1e2 special] s2[s2e1 same-day s2e2 late]\n",
+			labels: map[string]string{
+				"prologue": "Season 1, before episode 1",
+				"special":  "Season 1, after episode 2",
+				"same-day": "Season 2, after episode 1",
+				"late":     "Season 2, after episode 2",
+				"s2e1":     "Season 2, episode 1",
+			},
+		},
+		{
+			name: "a gap is reported between numbered episodes only",
+			entries: []Entry{
+				entry("a.md", "Weeknotes", 1, 1, 0, 1),
+				entry("between.md", "Weeknotes", 0, 0, 0, 5),
+				entry("c.md", "Weeknotes", 1, 3, 0, 10),
+			},
+			want:     "Weeknotes(weeknotes): s1[a.md between.md c.md]\n",
+			labels:   map[string]string{"between.md": "Season 1, after episode 1"},
+			warnings: []string{"c.md: gap in Weeknotes season 1: no episode 2 between a.md and c.md"},
+		},
+		{
+			name: "two on one day are no duplicate",
+			entries: []Entry{
+				entry("a.md", "Weeknotes", 1, 1, 0, 1),
+				entry("b.md", "Weeknotes", 0, 0, 0, 5),
+				entry("c.md", "Weeknotes", 0, 0, 0, 5),
+				entry("d.md", "Weeknotes", 1, 2, 0, 10),
+			},
+			want:   "Weeknotes(weeknotes): s1[a.md b.md c.md d.md]\n",
+			labels: map[string]string{"b.md": "Season 1, after episode 1", "c.md": "Season 1, after episode 1"},
+		},
+		{
+			name: "numbers without seasons",
+			entries: []Entry{
+				entry("n11", "Weeknotes", 0, 11, 0, 5),
+				entry("n12", "Weeknotes", 0, 12, 0, 12),
+				entry("early", "Weeknotes", 0, 0, 0, 1),
+				entry("mid", "Weeknotes", 0, 0, 0, 6),
+			},
+			want:   "Weeknotes(weeknotes): s0[early n11 mid n12]\n",
+			labels: map[string]string{"early": "Before episode 11", "mid": "After episode 11", "n12": "Episode 12"},
+		},
+		{
+			name: "a range is followed from its end",
+			entries: []Entry{
+				entry("r", "Weeknotes", 4, 2, 11, 1),
+				entry("after", "Weeknotes", 0, 0, 0, 2),
+			},
+			want:   "Weeknotes(weeknotes): s4[r after]\n",
+			labels: map[string]string{"after": "Season 4, after episode 11"},
+		},
+		{
+			name: "weeks of a year",
+			entries: []Entry{
+				entry("w1", "Weeknotes", 2021, 1, 0, 4),
+				entry("review", "Weeknotes", 0, 0, 0, 6),
+			},
+			want:   "Weeknotes(weeknotes): s2021[w1 review]\n",
+			labels: map[string]string{"review": "2021, after week 1"},
+		},
+		{
+			name: "a season given without numbers is a season in parts",
+			entries: []Entry{
+				entry("one", "Travel", 0, 0, 0, 1),
+				entry("two", "Travel", 2, 0, 0, 5),
+				entry("three", "Travel", 2, 0, 0, 9),
+				entry("yearly", "Travel", 2021, 0, 0, 12),
+			},
+			want:   "Travel(travel): s0[one] s2[two three] s2021[yearly]\n",
+			labels: map[string]string{"one": "Part 1", "two": "Season 2, part 1", "three": "Season 2, part 2", "yearly": "2021, part 1"},
+		},
+		{
+			name: "a season given keeps it out of the one running",
+			entries: []Entry{
+				entry("s1e1", "Weeknotes", 1, 1, 0, 1),
+				entry("s1e2", "Weeknotes", 1, 2, 0, 10),
+				entry("s2-start", "Weeknotes", 2, 0, 0, 5),
+			},
+			want:   "Weeknotes(weeknotes): s1[s1e1 s1e2] s2[s2-start]\n",
+			labels: map[string]string{"s2-start": "Season 2, part 1"},
+		},
 	}
-	for key, want := range map[string]string{
-		"a": "Part 1",
-		"b": "Part 2",
-		"c": "Season 2, part 2",
-		"d": "Season 2, episode 1",
-		"e": "2021, part 1",
-	} {
-		if got := byKey[key].Label(); got != want {
-			t.Errorf("Label of %s = %q; want %q", key, got, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			series, byKey, warnings := Assemble(tt.entries)
+			if got := describe(series); got != tt.want {
+				t.Errorf("series:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if got := messages(warnings); !slices.Equal(got, tt.warnings) {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.warnings, "\n"))
+			}
+			for key, want := range tt.labels {
+				if ep := byKey[key]; ep == nil {
+					t.Errorf("%s is in no series", key)
+				} else if got := ep.Label(); got != want {
+					t.Errorf("Label of %s = %q; want %q", key, got, want)
+				}
+			}
+			for _, s := range series {
+				var prev *Episode
+				for _, ep := range s.Episodes() {
+					if ep.Prev != prev || (prev != nil && prev.Next != ep) {
+						t.Errorf("%s is linked from %q to %q; want from %q", ep.Key, keyOf(ep.Prev), keyOf(ep.Next), keyOf(prev))
+					}
+					prev = ep
+				}
+			}
+		})
 	}
 }
 

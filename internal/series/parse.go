@@ -641,6 +641,11 @@ func isBlank(r rune) bool {
 // front matter keys (name, season, episode; zero values mean not given)
 // win over a marker found in texts, which are tried in order (title,
 // subtitle, excerpt). The name stays "" when nothing names the series.
+//
+// A name given with no number anywhere still places the post, unnumbered
+// (Episode 0), as Jekyll's series plugins and Hugo's series taxonomy do:
+// naming the series is the author saying the post belongs to it. A season
+// alone names no series, so it places nothing.
 func Find(texts []string, name string, season, episode int) (Marker, bool) {
 	var m Marker
 	ok := false
@@ -659,7 +664,7 @@ func Find(texts []string, name string, season, episode int) (Marker, bool) {
 		m.Season = season
 	}
 	if name != "" {
-		m.Name = name
+		m.Name, ok = name, true
 	}
 	if m.EpisodeEnd < m.Episode {
 		m.EpisodeEnd = m.Episode

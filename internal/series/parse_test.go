@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/weeknotes/weeknotes/internal/content"
 )
 
 func TestParse(t *testing.T) {
@@ -207,6 +209,65 @@ func TestParseRejects(t *testing.T) {
 		t.Run(tt.text, func(t *testing.T) {
 			if got, ok := Parse(tt.text); ok {
 				t.Errorf("Parse(%q) = %+v, true; want no marker (%s)", tt.text, got, tt.why)
+			}
+		})
+	}
+}
+
+// TestOfPost places posts from their front matter and texts, as the site and
+// `weeknotes new` read them.
+func TestOfPost(t *testing.T) {
+	tests := []struct {
+		name   string
+		post   content.Post
+		want   Marker
+		wantOK bool
+	}{
+		{
+			name: "nothing names a series",
+			post: content.Post{Title: "A quiet week", Excerpt: "Gardening, mostly."},
+		},
+		{
+			name:   "a marker in the title joins the default series",
+			post:   content.Post{Title: "S01E02: oops"},
+			want:   Marker{Name: "Weeknotes", Season: 1, Episode: 2, EpisodeEnd: 2},
+			wantOK: true,
+		},
+		{
+			name:   "series alone places the post, unnumbered",
+			post:   content.Post{Title: "Day one in Lisbon", SeriesName: "Travel"},
+			want:   Marker{Name: "Travel"},
+			wantOK: true,
+		},
+		{
+			name:   "series and season without an episode",
+			post:   content.Post{Title: "Back on the road", SeriesName: "Travel", Season: 2},
+			want:   Marker{Name: "Travel", Season: 2},
+			wantOK: true,
+		},
+		{
+			name: "a season alone names no series",
+			post: content.Post{Title: "Spring", Season: 2},
+			want: Marker{Season: 2},
+		},
+		{
+			name:   "series renames a marker found in the excerpt",
+			post:   content.Post{Title: "Lisbon", Excerpt: "Weeknotes S01E03 - 24 January 2021", SeriesName: "Travel"},
+			want:   Marker{Name: "Travel", Season: 1, Episode: 3, EpisodeEnd: 3},
+			wantOK: true,
+		},
+		{
+			name:   "episode numbers a post that has only a series",
+			post:   content.Post{Title: "Porto", SeriesName: "Travel", Episode: 4},
+			want:   Marker{Name: "Travel", Episode: 4, EpisodeEnd: 4},
+			wantOK: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := OfPost(&tt.post, "Weeknotes")
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("OfPost = %+v, %v; want %+v, %v", got, ok, tt.want, tt.wantOK)
 			}
 		})
 	}
