@@ -31,7 +31,7 @@ type Request struct {
 // Post is a planned new post.
 type Post struct {
 	Path    string        // slash path relative to the site root
-	Marker  series.Marker // the episode it will be; zero with Request.NoSeries
+	Marker  series.Marker // the episode it will be; zero with Request.NoSeries, Episode 0 in a series without numbers
 	Content []byte        // the file's bytes
 }
 
@@ -65,7 +65,14 @@ func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
 		}
 		m := next(posts, name, cfg.Series, req.NewSeason)
 		post.Marker = m
-		fmt.Fprintf(&fm, "excerpt: >\n  %s\n", Line(m, date))
+		if m.Episode == 0 {
+			fmt.Fprintf(&fm, "series: %q\n", m.Name)
+			if m.Season > 0 {
+				fmt.Fprintf(&fm, "season: %d\n", m.Season)
+			}
+		} else {
+			fmt.Fprintf(&fm, "excerpt: >\n  %s\n", Line(m, date))
+		}
 	}
 	fm.WriteString("---\n\n")
 	post.Content = []byte(fm.String())
@@ -96,19 +103,23 @@ func Line(m series.Marker, date time.Time) string {
 }
 
 // next is the episode after the newest one of the named series: the same
-// season and the next number, or the next season's first episode.
+// season and the next number, or the next season's first episode. A series
+// whose posts carry no numbers (only `series:` in their front matter) goes
+// on without one, in its newest season or the one after: numbering it would
+// turn every earlier post from "Part 3" into "Season 1, before episode 1".
 func next(posts []*content.Post, name, defaultName string, newSeason bool) series.Marker {
 	want := series.Slug(name)
 	var last series.Marker
-	found := false
+	found, numbered := false, false
 	for _, p := range posts {
 		m, ok := series.OfPost(p, defaultName)
-		// Week-of-year markers ("Weeknotes 35/2021") number by the calendar,
-		// not by counting: they have no next episode to guess.
-		if !ok || m.Season >= series.MinYear {
+		if !ok || series.Slug(m.Name) != want {
 			continue
 		}
-		if series.Slug(m.Name) != want {
+		numbered = numbered || m.Episode > 0
+		// Week-of-year markers ("Weeknotes 35/2021") number by the calendar,
+		// not by counting: they have no next episode to guess.
+		if m.Season >= series.MinYear {
 			continue
 		}
 		if !found || m.Season > last.Season || (m.Season == last.Season && max(m.Episode, m.EpisodeEnd) > max(last.Episode, last.EpisodeEnd)) {
@@ -118,6 +129,10 @@ func next(posts []*content.Post, name, defaultName string, newSeason bool) serie
 	switch {
 	case !found:
 		return series.Marker{Name: name, Season: 1, Episode: 1, EpisodeEnd: 1}
+	case !numbered && newSeason:
+		return series.Marker{Name: last.Name, Season: last.Season + 1}
+	case !numbered:
+		return series.Marker{Name: last.Name, Season: last.Season}
 	case newSeason:
 		return series.Marker{Name: last.Name, Season: last.Season + 1, Episode: 1, EpisodeEnd: 1}
 	}

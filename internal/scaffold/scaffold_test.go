@@ -24,15 +24,23 @@ func post(title, excerpt string) string {
 	return "---\ntitle: " + title + "\nexcerpt: >\n  " + excerpt + "\n---\n\nBody.\n"
 }
 
+// inSeries is a post that names its series in front matter and has no number,
+// as posts written for Jekyll's series plugins or Hugo's series taxonomy do.
+func inSeries(title, front string) string {
+	return "---\ntitle: " + title + "\n" + front + "\n---\n\nBody.\n"
+}
+
 func TestPlan(t *testing.T) {
 	date := time.Date(2026, 2, 15, 18, 30, 0, 0, time.UTC)
 	tests := []struct {
-		name      string
-		files     map[string]string
-		req       Request
-		wantPath  string
-		wantLine  string // the excerpt's series line, "" for none
-		wantError string
+		name       string
+		files      map[string]string
+		req        Request
+		wantPath   string
+		wantLine   string // the excerpt's series line, "" for none
+		wantSeries string // the front matter's series, "" for none
+		wantSeason int    // the front matter's season, 0 for none
+		wantError  string
 	}{
 		{
 			name:     "first post of a new site",
@@ -91,6 +99,45 @@ func TestPlan(t *testing.T) {
 			wantLine: "Sprint notes S05E10 - 15 February 2026",
 		},
 		{
+			name: "a series without numbers goes on without them",
+			files: map[string]string{
+				"content/posts/2026-01-04-lisbon.md": inSeries("Lisbon", "series: Travel"),
+				"content/posts/2026-01-11-porto.md":  inSeries("Porto", "series: Travel"),
+			},
+			req:        Request{Title: "Faro", Series: "travel"},
+			wantPath:   "content/posts/2026-02-15-faro.md",
+			wantSeries: "Travel",
+		},
+		{
+			name: "a series without numbers keeps its newest season",
+			files: map[string]string{
+				"content/posts/2026-01-04-lisbon.md": inSeries("Lisbon", "series: Travel"),
+				"content/posts/2026-01-11-porto.md":  inSeries("Porto", "series: Travel\nseason: 2"),
+			},
+			req:        Request{Title: "Faro", Series: "Travel"},
+			wantPath:   "content/posts/2026-02-15-faro.md",
+			wantSeries: "Travel",
+			wantSeason: 2,
+		},
+		{
+			name:       "a series without numbers starts a new season",
+			files:      map[string]string{"content/posts/2026-01-04-lisbon.md": inSeries("Lisbon", "series: Travel")},
+			req:        Request{Title: "Faro", Series: "Travel", NewSeason: true},
+			wantPath:   "content/posts/2026-02-15-faro.md",
+			wantSeries: "Travel",
+			wantSeason: 1,
+		},
+		{
+			name: "an unnumbered post does not stop the numbering",
+			files: map[string]string{
+				"content/posts/2026-02-01-a.md": post("A", "Weeknotes S02E04 - 1 February 2026"),
+				"content/posts/2026-02-08-b.md": inSeries("Year in review", "series: Weeknotes"),
+			},
+			req:      Request{Title: "Quiet week"},
+			wantPath: "content/posts/2026-02-15-quiet-week.md",
+			wantLine: "Weeknotes S02E05 - 15 February 2026",
+		},
+		{
 			name:     "no series line",
 			files:    map[string]string{"content/posts/.keep": ""},
 			req:      Request{Title: "An essay", NoSeries: true},
@@ -140,6 +187,10 @@ func TestPlan(t *testing.T) {
 			}
 			if parsed.Excerpt != tt.wantLine {
 				t.Errorf("series line = %q, want %q", parsed.Excerpt, tt.wantLine)
+			}
+			if parsed.SeriesName != tt.wantSeries || parsed.Season != tt.wantSeason || parsed.Episode != 0 {
+				t.Errorf("front matter series, season, episode = %q, %d, %d; want %q, %d, 0",
+					parsed.SeriesName, parsed.Season, parsed.Episode, tt.wantSeries, tt.wantSeason)
 			}
 		})
 	}
