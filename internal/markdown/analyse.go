@@ -26,10 +26,17 @@ type analyser struct {
 	firstLine int
 	image     func(string) ImageInfo
 
-	headings    []*ast.Heading
+	headings    []heading
 	words       wordCounter
 	excerpt     ast.Node
 	diagnostics []diag.Diagnostic
+}
+
+// heading is a heading of the body with its plain text, which both its
+// generated id and the table of contents are made from.
+type heading struct {
+	node *ast.Heading
+	text string
 }
 
 func (a *analyser) analyse(doc ast.Node) {
@@ -45,7 +52,7 @@ func (a *analyser) analyse(doc ast.Node) {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			a.headings = append(a.headings, n)
+			a.headings = append(a.headings, heading{node: n})
 		case *ast.Paragraph:
 			if a.excerpt == nil && hasText(a.source, n) {
 				if n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
@@ -172,7 +179,11 @@ func (a *analyser) lineOf(n ast.Node) int {
 // {#id} are kept and reserved first, so that no generated id takes them.
 func (a *analyser) assignHeadingIDs() {
 	used := make(map[string]int, len(a.headings))
-	for _, h := range a.headings {
+	for i := range a.headings {
+		a.headings[i].text = plainText(a.source, a.headings[i].node)
+	}
+	for _, hd := range a.headings {
+		h := hd.node
 		id := explicitID(h)
 		if id == "" {
 			continue
@@ -184,11 +195,12 @@ func (a *analyser) assignHeadingIDs() {
 		// Attribute values may be numbers ({id=5}); the renderer writes bytes.
 		h.SetAttributeString("id", []byte(id))
 	}
-	for _, h := range a.headings {
+	for _, hd := range a.headings {
+		h := hd.node
 		if explicitID(h) != "" {
 			continue
 		}
-		base := slug(plainText(a.source, h))
+		base := slug(hd.text)
 		id := base
 		for {
 			if _, taken := used[id]; !taken {
@@ -206,7 +218,8 @@ func (a *analyser) assignHeadingIDs() {
 // deeper levels make a contents list longer than it is useful.
 func (a *analyser) tableOfContents() []Heading {
 	var out []Heading
-	for _, h := range a.headings {
+	for _, hd := range a.headings {
+		h := hd.node
 		if h.Level < 2 || h.Level > 4 {
 			continue
 		}
@@ -214,7 +227,7 @@ func (a *analyser) tableOfContents() []Heading {
 		out = append(out, Heading{
 			Level: h.Level,
 			ID:    attributeString(v),
-			Text:  collapseSpace(plainText(a.source, h)),
+			Text:  collapseSpace(hd.text),
 		})
 	}
 	return out
@@ -389,10 +402,10 @@ func (w *wordCounter) add(b []byte) {
 		c := b[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case c <= ' ':
+			switch asciiClass[c] {
+			case classSpace:
 				w.inWord = false
-			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			case classLetter:
 				w.letter()
 			default:
 				w.other()
@@ -414,6 +427,26 @@ func (w *wordCounter) add(b []byte) {
 		}
 	}
 }
+
+// ASCII byte classes for wordCounter: text is mostly ASCII, and one table
+// lookup per byte beats three range tests.
+const (
+	classOther byte = iota
+	classSpace
+	classLetter
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case c <= ' ':
+			t[c] = classSpace
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			t[c] = classLetter
+		}
+	}
+	return t
+}()
 
 func (w *wordCounter) letter() {
 	if !w.inWord {
