@@ -88,6 +88,11 @@ type Input struct {
 	// Image, when set, answers image questions for this body instead of
 	// Options.Image, so that a caller can learn which images a post uses.
 	Image func(src string) ImageInfo
+
+	// SkipExcerpt leaves Output.Excerpt and Output.Text empty, for a post
+	// whose front matter gives its excerpt: rendering the first paragraph
+	// again would be wasted.
+	SkipExcerpt bool
 }
 
 // Output is the rendered body.
@@ -187,7 +192,7 @@ func (r *Renderer) Render(in Input) (Output, []diag.Diagnostic) {
 	_ = r.md.Renderer().Render(buf.w, source, doc)
 	out.HTML = bytes.Clone(buf.Bytes())
 
-	if p := a.excerpt; p != nil {
+	if p := a.excerpt; p != nil && !in.SkipExcerpt {
 		out.Text = truncateText(plainText(source, p), MaxTextRunes)
 		out.Excerpt = r.renderExcerpt(buf, source, p)
 	}

@@ -564,3 +564,16 @@ func TestConcurrentRender(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestSkipExcerpt(t *testing.T) {
+	src := []byte("Hello *world*[^1].\n\nSecond.\n\n[^1]: Note.")
+	r := New(Options{})
+	full, _ := r.Render(Input{File: "p.md", Source: src, FirstLine: 1})
+	skipped, _ := r.Render(Input{File: "p.md", Source: src, FirstLine: 1, SkipExcerpt: true})
+	if len(skipped.Excerpt) != 0 || skipped.Text != "" {
+		t.Errorf("SkipExcerpt rendered an excerpt: %q, text %q", skipped.Excerpt, skipped.Text)
+	}
+	if !bytes.Equal(full.HTML, skipped.HTML) || full.WordCount != skipped.WordCount {
+		t.Errorf("SkipExcerpt changed the body:\n%s\nwant\n%s", skipped.HTML, full.HTML)
+	}
+}

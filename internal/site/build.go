@@ -468,7 +468,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	}
 	var used []string
 	var usedMu sync.Mutex
-	out, mds := b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, Image: func(src string) markdown.ImageInfo {
+	out, mds := b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, SkipExcerpt: p.Excerpt != "", Image: func(src string) markdown.ImageInfo {
 		info, static := b.imageLookup(src)
 		if static != "" {
 			usedMu.Lock()

@@ -1,8 +1,8 @@
 package site
 
 import (
-	"encoding/binary"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"html/template"
