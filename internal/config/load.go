@@ -12,8 +12,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/weeknotes/weeknotes/internal/config/yamlerr"
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/yamlx"
 )
 
 // Source folder layouts. A site that already has content/posts is a
@@ -140,34 +140,18 @@ func (d *decoder) errorf(line int, format string, args ...any) {
 }
 
 func (d *decoder) decodeFile(data []byte) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlerr.Split(err)
-		d.errorf(line, "invalid YAML: %s", msg)
-		return
-	}
-	if len(doc.Content) == 0 {
-		return // empty, or only comments
-	}
-	root := doc.Content[0]
-	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-		return
-	}
-	if root.Kind != yaml.MappingNode {
-		d.errorf(root.Line, "the configuration must be settings written as key: value lines")
-		return
-	}
-	if err := root.Decode(&d.cfg.Params); err != nil {
-		line, msg := yamlerr.Split(err)
-		d.errorf(line, "invalid YAML: %s", msg)
+	pairs, err := yamlx.DecodeMapping(data, &d.cfg.Params, "the configuration must be settings written as key: value lines")
+	if err != nil {
+		var yamlErr *yamlx.Error
+		if !errors.As(err, &yamlErr) {
+			yamlErr = &yamlx.Error{Msg: err.Error()}
+		}
+		d.errorf(yamlErr.Line, "%s", yamlErr.Msg)
 		return
 	}
 	var lang, language *yaml.Node
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		key, value := root.Content[i].Value, root.Content[i+1]
-		if value.Kind == yaml.AliasNode && value.Alias != nil {
-			value = value.Alias // "title: *name" means the anchored value
-		}
+	for _, pair := range pairs {
+		key, value := pair.Key.Value, pair.Value
 		switch key {
 		case "title":
 			d.text(key, value, &d.cfg.Title)
@@ -235,7 +219,7 @@ func (d *decoder) decode(key string, value *yaml.Node, out any, want string) boo
 	if err := value.Decode(out); err != nil {
 		var typeErr *yaml.TypeError
 		if !errors.As(err, &typeErr) {
-			line, msg := yamlerr.Split(err)
+			line, msg := yamlx.Split(err)
 			d.errorf(line, "%s: %s", key, msg)
 			return false
 		}

@@ -1,16 +1,19 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
 	"gopkg.in/yaml.v3"
 
-	"github.com/weeknotes/weeknotes/internal/config/yamlerr"
+	"github.com/weeknotes/weeknotes/internal/yamlx"
 )
 
 // matter is a decoded front matter block.
@@ -23,11 +26,20 @@ type matter struct {
 	block     []byte
 	firstLine int
 
+	// closed is set when the frontmatter library has found the closing
+	// line, which it does before it calls a decoder.
+	closed bool
+
 	// YAML only: where each top-level key is, and the source text of scalar
 	// values. Dates need the source text because yaml.v3 reads an unzoned
 	// timestamp as UTC, while Jekyll reads it in the site's time zone.
 	keyLines map[string]int
 	raw      map[string]string
+}
+
+// begin records the block the frontmatter library hands to a decoder.
+func (m *matter) begin(format string, block []byte) {
+	m.format, m.block, m.closed = format, block, true
 }
 
 // blockError is a front matter decoding error at a line of the block.
@@ -68,33 +80,19 @@ func openingFormat(line []byte) *frontmatter.Format {
 
 func decodeYAML(data []byte, v any) error {
 	m := v.(*matter)
-	m.format, m.block = "YAML", data
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlerr.Split(err)
-		return &blockError{line, "invalid YAML: " + msg}
-	}
-	if len(doc.Content) == 0 {
-		return nil
-	}
-	root := doc.Content[0]
-	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-		return nil
-	}
-	if root.Kind != yaml.MappingNode {
-		return &blockError{root.Line, "front matter must be key: value lines"}
-	}
-	if err := root.Decode(&m.values); err != nil {
-		line, msg := yamlerr.Split(err)
-		return &blockError{line, "invalid YAML: " + msg}
-	}
-	m.keyLines = make(map[string]int, len(root.Content)/2)
-	m.raw = make(map[string]string, len(root.Content)/2)
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		key, value := root.Content[i], root.Content[i+1]
-		if value.Kind == yaml.AliasNode && value.Alias != nil {
-			value = value.Alias
+	m.begin("YAML", data)
+	pairs, err := yamlx.DecodeMapping(data, &m.values, "front matter must be key: value lines")
+	if err != nil {
+		var yamlErr *yamlx.Error
+		if errors.As(err, &yamlErr) {
+			return &blockError{yamlErr.Line, yamlErr.Msg}
 		}
+		return err
+	}
+	m.keyLines = make(map[string]int, len(pairs))
+	m.raw = make(map[string]string, len(pairs))
+	for _, pair := range pairs {
+		key, value := pair.Key, pair.Value
 		m.keyLines[key.Value] = key.Line
 		if value.Kind == yaml.ScalarNode && value.Tag != "!!null" {
 			m.raw[key.Value] = value.Value
@@ -105,7 +103,7 @@ func decodeYAML(data []byte, v any) error {
 
 func decodeTOML(data []byte, v any) error {
 	m := v.(*matter)
-	m.format, m.block = "TOML", data
+	m.begin("TOML", data)
 	if err := toml.Unmarshal(data, &m.values); err != nil {
 		var parseErr toml.ParseError
 		if errors.As(err, &parseErr) {
@@ -118,7 +116,7 @@ func decodeTOML(data []byte, v any) error {
 
 func decodeJSON(data []byte, v any) error {
 	m := v.(*matter)
-	m.format, m.block = "JSON", data
+	m.begin("JSON", data)
 	if err := json.Unmarshal(data, &m.values); err != nil {
 		var syntaxErr *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
@@ -133,26 +131,58 @@ func decodeJSON(data []byte, v any) error {
 	return nil
 }
 
-// frontMatterEnd returns the offset just past the line closing a front
-// matter that data opens with format, or len(data) when none closes it. It
-// finds the end the way the frontmatter library does, including the blank
-// line some formats require after the closing line.
-func frontMatterEnd(data []byte, format *frontmatter.Format) int {
-	_, off := lineAfter(data, 0)
-	for off < len(data) {
-		line, next := lineAfter(data, off)
-		off = next
-		if string(bytes.TrimSpace(line)) != format.End {
-			continue
-		}
-		if !format.RequiresNewLine || next == len(data) {
-			return next
-		}
-		if following, after := lineAfter(data, next); isBlank(following) {
-			return after
-		}
+// bufReaders are the buffered readers the frontmatter library reads
+// through. It wraps what it is given in a new 4 KB bufio.Reader unless that
+// is one already, and a build parses thousands of posts. Reusing them is
+// safe because the library copies what it reads into a buffer of its own:
+// neither the block a decoder gets nor the rest it returns points into them.
+var bufReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
+// decodeFrontMatter has the frontmatter library find the end of the front
+// matter that data opens with format, and decode it into m. It returns the
+// offset in data where the body starts. m.closed is false when no line
+// closes the front matter.
+//
+// The library alone finds the end, so that the body starts exactly where the
+// block it decoded ends, for every format and however its closing line is
+// written.
+func decodeFrontMatter(data []byte, format *frontmatter.Format, m *matter) (int, error) {
+	lines := &lineReader{data: data, m: m}
+	br := bufReaders.Get().(*bufio.Reader)
+	defer func() {
+		br.Reset(nil) // so that the pool does not keep the post alive
+		bufReaders.Put(br)
+	}()
+	br.Reset(lines)
+	rest, err := frontmatter.Parse(br, m, format)
+	if err != nil {
+		return 0, err
 	}
-	return len(data)
+	return lines.off - len(rest), nil
+}
+
+// lineReader hands the frontmatter library a file one line per Read, and
+// nothing once the library has found the closing line. The library copies
+// all it reads, and reads on until the closing line, so this keeps it from
+// reading and copying the body, without a scan of our own to tell it
+// beforehand where the front matter ends.
+type lineReader struct {
+	data []byte
+	off  int     // bytes handed out so far
+	m    *matter // closed once the library has called a decoder
+}
+
+func (r *lineReader) Read(p []byte) (int, error) {
+	if r.m.closed || r.off == len(r.data) {
+		return 0, io.EOF
+	}
+	line := r.data[r.off:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i+1]
+	}
+	n := copy(p, line)
+	r.off += n
+	return n, nil
 }
 
 // lineAt returns the 1-based line of byte offset off in data.

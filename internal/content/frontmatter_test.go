@@ -2,6 +2,7 @@ package content
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -159,6 +160,78 @@ func TestParseFrontMatterFormats(t *testing.T) {
 			}
 			if string(p.Body) != tt.wantBody || p.BodyLine != tt.wantBodyLine {
 				t.Errorf("Body = %q at line %d, want %q at line %d", p.Body, p.BodyLine, tt.wantBody, tt.wantBodyLine)
+			}
+		})
+	}
+}
+
+// TestParseFrontMatterEnd covers where the body starts when the frontmatter
+// library, reading line by line, finds the closing line.
+func TestParseFrontMatterEnd(t *testing.T) {
+	long := strings.Repeat("a", 9000) // longer than the library's 4 KB read buffer
+	tests := []struct {
+		name         string
+		src          string
+		wantParams   map[string]any
+		wantBody     string
+		wantBodyLine int
+		wantDiag     string
+	}{
+		{
+			name:       "a line longer than the read buffer",
+			src:        "---\ntitle: T\nexcerpt: " + long + "\n---\nBody\n",
+			wantParams: map[string]any{"title": "T", "excerpt": long},
+			wantBody:   "Body\n", wantBodyLine: 5,
+		},
+		{
+			name:       "a closing line with spaces around it",
+			src:        "---\ntitle: T\n  ---  \nBody\n",
+			wantParams: map[string]any{"title": "T"},
+			wantBody:   "Body\n", wantBodyLine: 4,
+		},
+		{
+			name:       "a closing line at the end of the file",
+			src:        "+++\ntitle = \"T\"\n+++",
+			wantParams: map[string]any{"title": "T"},
+			wantBody:   "", wantBodyLine: 3,
+		},
+		{
+			name:       "a JSON object at the end of the file",
+			src:        "{\n\"title\": \"T\"\n}",
+			wantParams: map[string]any{"title": "T"},
+			wantBody:   "", wantBodyLine: 3,
+		},
+		{
+			name:       "a JSON object and its blank line, with Windows line endings",
+			src:        "{\r\n\"title\": \"T\"\r\n}\r\n\r\nBody\r\n",
+			wantParams: map[string]any{"title": "T"},
+			wantBody:   "Body\r\n", wantBodyLine: 5,
+		},
+		{
+			name:       "the body is not read as front matter",
+			src:        "---\ntitle: T\n---\n---\nnot: front matter\n---\n",
+			wantParams: map[string]any{"title": "T"},
+			wantBody:   "---\nnot: front matter\n---\n", wantBodyLine: 4,
+		},
+		{
+			name:       "an error after a long block names its line",
+			src:        "---\nexcerpt: " + long + "\ntitle: [\n---\nBody\n",
+			wantParams: map[string]any{},
+			wantBody:   "---\nexcerpt: " + long + "\ntitle: [\n---\nBody\n", wantBodyLine: 1,
+			wantDiag: "error 3: front matter: invalid YAML: did not find expected node content",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, ds := parsePost("2021-01-10-x.md", tt.src, nil)
+			if got := messages(ds); got != tt.wantDiag {
+				t.Errorf("diagnostics:\n%s\nwant\n%s", got, tt.wantDiag)
+			}
+			if !reflect.DeepEqual(p.Params, tt.wantParams) {
+				t.Errorf("Params = %#v, want %#v", p.Params, tt.wantParams)
+			}
+			if string(p.Body) != tt.wantBody || p.BodyLine != tt.wantBodyLine {
+				t.Errorf("Body = %.40q at line %d, want %.40q at line %d", p.Body, p.BodyLine, tt.wantBody, tt.wantBodyLine)
 			}
 		})
 	}

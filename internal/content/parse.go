@@ -12,8 +12,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/adrg/frontmatter"
-
 	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
@@ -114,10 +112,7 @@ func (ps *parser) splitFrontMatter() int {
 	if format.UnmarshalDelims {
 		m.firstLine = 1
 	}
-	// The library copies all it reads; handing it only the block keeps a
-	// long body from being copied for nothing.
-	limit := frontMatterEnd(data, format)
-	rest, err := frontmatter.Parse(bytes.NewReader(data[:limit]), m, format)
+	end, err := decodeFrontMatter(data, format, m)
 	if err != nil {
 		ps.fmBroken = true
 		var blockErr *blockError
@@ -132,7 +127,7 @@ func (ps *parser) splitFrontMatter() int {
 		}
 		return bom
 	}
-	if len(rest) == limit {
+	if !m.closed {
 		// No closing delimiter: usually a file caught half-saved by the
 		// preview server. Reading it as body would publish the raw keys.
 		ps.fmBroken = true
@@ -144,7 +139,7 @@ func (ps *parser) splitFrontMatter() int {
 		return bom
 	}
 	ps.fm = m
-	return bom + limit - len(rest)
+	return bom + end
 }
 
 // value returns a front matter value; absent and null are the same.
