@@ -1,6 +1,7 @@
 // Package liquid renders the Liquid markup in post bodies before they reach
 // Markdown, as Jekyll does: {% post_url %}, {% link %}, {% include %},
-// {% highlight %}, {% raw %}, Jekyll's filters and the standard control tags.
+// {% include_relative %}, {% highlight %}, {% raw %}, Jekyll's filters and
+// the standard control tags.
 //
 // Parsing and evaluation are github.com/osteele/liquid's. This package adds
 // the Jekyll tags and filters, and turns everything that can go wrong into
@@ -20,12 +21,19 @@
 //     to check optional front matter and stay quiet. A `default` filter in
 //     the output silences the warning too.
 //   - {% highlight %} becomes a fenced code block for the Markdown stage to
-//     highlight, so the tag must start its line, as it does in practice.
+//     highlight. Written after text or inside a list item or block quote,
+//     the fence is laid out to stay where the tag is; an include's
+//     highlight blocks are laid out for where they sit in the include.
 //   - {% include %} variables set with assign stay inside the include.
+//   - Jekyll has no limits; here a body stops rendering, with an error,
+//     when its loops run too many times, its includes render too often or
+//     nest too deep, or its output grows too large (see defaultLimits), so
+//     that a typo in a range cannot hang a build or take all the memory.
 package liquid
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -58,7 +66,23 @@ type Resolver interface {
 type Options struct {
 	Includes    fs.FS  // the folder {% include %} reads from (the site's templates/includes); may be nil
 	IncludesDir string // that folder's path relative to the site root, for messages, e.g. "templates/includes"
+	// Source is the site's folder, which Input.File is relative to:
+	// {% include_relative %} reads from the post's folder in it. It may be
+	// nil, and then no file can be included that way.
+	Source fs.FS
 }
+
+// limits bound the work of rendering one body, including its includes.
+type limits struct {
+	iterations int // loop iterations, over all the body's for and tablerow loops
+	includes   int // include and include_relative tags rendered
+	output     int // bytes by which the output may exceed the body's own length
+}
+
+// defaultLimits are far above what a post needs (posts loop over tags and
+// short lists), and low enough that a runaway body fails in well under a
+// second and a few tens of megabytes.
+var defaultLimits = limits{iterations: 100_000, includes: 100_000, output: 10 << 20}
 
 // Input is one body to render.
 type Input struct {
@@ -68,6 +92,11 @@ type Input struct {
 	Site      map[string]any // the `site` variable: title, url, baseurl, description, author, and params
 	Page      map[string]any // the `page` variable: title, date, url, tags, ... and front matter keys
 	Resolver  Resolver
+
+	// Included, when set, is told the site path of every file that
+	// {% include_relative %} looked for, found or not, so that a preview
+	// can render the body again when one of them changes or appears.
+	Included func(path string)
 }
 
 // Engine renders Liquid in post bodies. It is safe for concurrent use by many goroutines.
@@ -90,6 +119,12 @@ type Engine struct {
 	outputs     sync.Map // {{ expression }} source -> *outputExpr
 	outputCount atomic.Int64
 
+	limits limits // tests lower them
+
+	// loopStep is put first in the body of every loop, to count its
+	// iterations (see compile).
+	loopStep *render.TagNode
+
 	// alwaysCompile turns off renderSimple, so that tests can compare it
 	// with the library.
 	alwaysCompile bool
@@ -105,9 +140,51 @@ type variant struct {
 
 // New returns an Engine with Jekyll's tags and filters.
 func New(opts Options) *Engine {
-	e := &Engine{opts: opts, knownFilters: map[string]bool{}}
+	e := &Engine{opts: opts, knownFilters: map[string]bool{}, limits: defaultLimits}
 	e.base = e.newVariant("", "", nil, e.knownFilters)
+	// The library offers no hook into its loops, and its tag nodes can only
+	// be made by compiling; so compile the counting tag once, to copy.
+	root, err := e.base.cfg.Compile("{% "+loopStepTag+" %}", parser.SourceLoc{})
+	if err != nil {
+		panic(fmt.Sprintf("liquid: compiling the loop counter: %v", err))
+	}
+	e.loopStep = root.(*render.SeqNode).Children[0].(*render.TagNode)
 	return e
+}
+
+// compile compiles a template with the engine's tags and makes its loops
+// count their iterations against the limits.
+func (e *Engine) compile(src string, loc parser.SourceLoc) (render.Node, parser.Error) {
+	root, err := e.base.cfg.Compile(src, loc)
+	if err != nil {
+		return nil, err
+	}
+	e.countLoops(root)
+	return root, nil
+}
+
+// countLoops puts a copy of the counting tag first in the body of every
+// for and tablerow loop under n, located at the loop's tag, so that each
+// iteration renders it before anything else.
+func (e *Engine) countLoops(n render.Node) {
+	switch n := n.(type) {
+	case *render.SeqNode:
+		for _, c := range n.Children {
+			e.countLoops(c)
+		}
+	case *render.BlockNode:
+		for _, c := range n.Body {
+			e.countLoops(c)
+		}
+		for _, c := range n.Clauses {
+			e.countLoops(c)
+		}
+		if n.Name == "for" || n.Name == "tablerow" {
+			step := *e.loopStep
+			step.SourceLoc, step.Args = n.SourceLoc, n.Name
+			n.Body = append([]render.Node{&step}, n.Body...)
+		}
+	}
 }
 
 // filterRecorder notes the names of the filters registered through it, so
@@ -217,9 +294,73 @@ type bodyRender struct {
 	in     *Input
 	first  int
 	diags  []diag.Diagnostic
+
+	// relative holds the files include_relative read in this call. They
+	// are read afresh for every body, because they are content that the
+	// author edits while a preview server keeps the engine.
+	relative map[string]*includeEntry
+
+	work workDone
+}
+
+// workDone is what one rendering attempt has done, against the limits.
+type workDone struct {
+	iterations, includes int
+	held, maxHeld        int // output bytes held by the body's and includes' buffers
+
+	// over is the message of the first limit exceeded; once it is set,
+	// every checkpoint stops the rendering.
+	over     string
+	reported bool
+	// The latest checkpoint passed, where output that went over the limit
+	// after it is reported.
+	lastState *renderState
+	lastCtx   render.Context
 }
 
 func (r *bodyRender) add(d diag.Diagnostic) { r.diags = append(r.diags, d) }
+
+// exceed records that a limit was exceeded; only the first one is reported.
+func (r *bodyRender) exceed(msg string) {
+	if r.work.over == "" {
+		r.work.over = msg
+	}
+}
+
+// errOverLimit stops the rendering of a body that went over a limit. The
+// limit is reported where it was first noticed, not where this error ends
+// up.
+var errOverLimit = errors.New("over a rendering limit")
+
+// limitedBuffer holds rendered output, counting it against the body's output
+// limit. Past the limit, it drops what it is given without failing: the
+// library panics when a write fails at the end of a block. The next
+// checkpoint stops the rendering.
+type limitedBuffer struct {
+	buf bytes.Buffer
+	r   *bodyRender
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	w := &b.r.work
+	switch {
+	case w.over != "":
+	case w.held+len(p) > w.maxHeld:
+		b.r.exceed(fmt.Sprintf("the Liquid output is more than %s longer than the post; does a loop or include repeat more than intended?", byteSize(b.r.engine.limits.output)))
+	default:
+		w.held += len(p)
+		b.buf.Write(p)
+	}
+	return len(p), nil
+}
+
+// byteSize formats a size limit for messages.
+func byteSize(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 func (r *bodyRender) run() []byte {
 	in := r.in
@@ -250,7 +391,7 @@ func (r *bodyRender) run() []byte {
 		return renderSimple(sc.source, sc.tokens, resolved)
 	}
 
-	root, perr := r.engine.base.cfg.Compile(sc.source, parser.SourceLoc{Pathname: r.libraryPath(), LineNo: r.first})
+	root, perr := r.engine.compile(sc.source, parser.SourceLoc{Pathname: r.libraryPath(), LineNo: r.first})
 	if perr != nil {
 		r.add(diag.Errorf(in.File, r.lineOf(perr), "%s", messageOf(perr)))
 		return nil
@@ -270,11 +411,16 @@ func (r *bodyRender) run() []byte {
 		v := r.engine.variantFor(site, passThrough)
 		st := &renderState{variant: v, resolver: in.Resolver, resolved: resolved, out: r}
 		bindings := map[string]any{"site": site, "page": page, stateKey: st}
-		var buf bytes.Buffer
-		buf.Grow(len(in.Body) + len(in.Body)/8)
-		rerr := render.Render(root, &buf, bindings, v.cfg)
+		r.work = workDone{maxHeld: len(in.Body) + r.engine.limits.output}
+		out := &limitedBuffer{r: r}
+		out.buf.Grow(len(in.Body) + len(in.Body)/8)
+		rerr := render.Render(root, out, bindings, v.cfg)
+		if r.work.over != "" {
+			r.reportOverflow()
+			return nil
+		}
 		if rerr == nil {
-			return buf.Bytes()
+			return out.buf.Bytes()
 		}
 		if name, ok := undefinedFilter(rerr); ok && attempt < maxFilterRetries && !slices.Contains(passThrough, name) {
 			// Drop what the failed attempt reported: the next one reports it again.
@@ -287,6 +433,20 @@ func (r *bodyRender) run() []byte {
 		r.add(diag.Errorf(in.File, r.lineOf(rerr), "%s", messageOf(rerr)))
 		return nil
 	}
+}
+
+// reportOverflow reports output that went over the limit after the last
+// checkpoint, which therefore did not report it.
+func (r *bodyRender) reportOverflow() {
+	w := &r.work
+	switch {
+	case w.reported:
+	case w.lastState != nil:
+		w.lastState.report(diag.Error, tagLine(w.lastCtx), w.over)
+	default:
+		r.add(diag.Errorf(r.in.File, 0, "%s", w.over))
+	}
+	w.reported = true
 }
 
 // libraryPath is the template path given to the library. It must not be

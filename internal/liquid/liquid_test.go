@@ -80,10 +80,29 @@ var testIncludes = fstest.MapFS{
 	"badtag.html":    {Data: []byte("one\n{% nonsense %}\n")},
 	"missing-post.html": {Data: []byte(
 		"{% post_url 2099-01-01-nope %}")},
+	"relative.html":     {Data: []byte("({% include_relative snippet.md name='include' %})")},
+	"code.html":         {Data: []byte("- {% highlight go %}\n  x\n  {% endhighlight %}")},
+	"loop.html":         {Data: []byte("line 1\n{% for i in (1..100) %}{% endfor %}")},
+	"twice.html":        {Data: []byte("{% include twice.html %}{% include twice.html %}")},
+	"long.html":         {Data: []byte(strings.Repeat("x", 200))},
+	"medium.html":       {Data: []byte(strings.Repeat("x", 80))},
+	"unknown-loop.html": {Data: []byte("{% for i in (1..6) %}{{ 'x' | frobnicate }}{% endfor %}")},
+}
+
+// testSource is the site folder, for include_relative from
+// content/posts/p.md.
+var testSource = fstest.MapFS{
+	"content/posts/snippet.md":      {Data: []byte("Hello {{ include.name }} on {{ page.title }}")},
+	"content/posts/parts/list.md":   {Data: []byte("- a\n- b")},
+	"content/posts/parts/nested.md": {Data: []byte("[{% include_relative parts/list.md %}]")},
+	"content/posts/parts/broken.md": {Data: []byte("x\n{% if true %}never closed")},
+	"content/posts/parts/self.md":   {Data: []byte("{% include_relative parts/self.md %}")},
+	"content/posts/2020/snippet.md": {Data: []byte("from 2020")},
+	"content/secret.md":             {Data: []byte("secret")},
 }
 
 func newTestEngine() *Engine {
-	return New(Options{Includes: testIncludes, IncludesDir: "templates/includes"})
+	return New(Options{Includes: testIncludes, IncludesDir: "templates/includes", Source: testSource})
 }
 
 // renderBody renders body as the post content/posts/p.md whose body starts
@@ -109,6 +128,10 @@ func withSite(site map[string]any) func(*Input) {
 	return func(in *Input) { in.Site = site }
 }
 
+func withFile(file string) func(*Input) {
+	return func(in *Input) { in.File = file }
+}
+
 func describe(diags []diag.Diagnostic) []string {
 	var out []string
 	for _, d := range diags {
@@ -127,7 +150,11 @@ type renderCase struct {
 
 func runRenderCases(t *testing.T, cases []renderCase, options ...func(*Input)) {
 	t.Helper()
-	e := newTestEngine()
+	runRenderCasesWith(t, newTestEngine(), cases, options...)
+}
+
+func runRenderCasesWith(t *testing.T, e *Engine, cases []renderCase, options ...func(*Input)) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			out, diags := renderBody(t, e, tc.body, cmpOr(tc.first, 1), options...)
@@ -322,15 +349,127 @@ func TestInclude(t *testing.T) {
 	})
 }
 
-func TestIncludeWithoutIncludesFolder(t *testing.T) {
-	e := New(Options{})
-	out, diags := e.Render(Input{File: "content/posts/p.md", Body: []byte("a{% include note.html %}b"), FirstLine: 1})
-	if string(out) != "ab" {
-		t.Errorf("output %q, want %q", out, "ab")
-	}
-	want := []string{`error content/posts/p.md:1: include: no file "note.html"`}
-	if got := describe(diags); !slices.Equal(got, want) {
-		t.Errorf("diagnostics %q, want %q", got, want)
+func TestIncludeWithoutFolders(t *testing.T) {
+	runRenderCasesWith(t, New(Options{}), []renderCase{
+		{
+			name:  "include",
+			body:  "a{% include note.html %}b",
+			want:  "ab",
+			diags: []string{`error content/posts/p.md:1: include: no file "note.html"`},
+		},
+		{
+			name:  "include_relative",
+			body:  "a{% include_relative snippet.md %}b",
+			want:  "ab",
+			diags: []string{`error content/posts/p.md:1: include_relative: no file "snippet.md" in content/posts`},
+		},
+	})
+}
+
+func TestIncludeRelative(t *testing.T) {
+	const outside = `: include_relative: %q is not in the post's folder content/posts; name a file in it or below it, without ".."`
+	runRenderCases(t, []renderCase{
+		{
+			name: "a file in the post's folder, with parameters",
+			body: `{% include_relative snippet.md name="Sam" %}`,
+			want: "Hello Sam on Weeknotes S01E02",
+		},
+		{
+			name: "a file in a subfolder",
+			body: "{% include_relative parts/list.md %}",
+			want: "- a\n- b",
+		},
+		{
+			name: "paths in an included file are relative to the post too",
+			body: "{% include_relative parts/nested.md %}",
+			want: "[- a\n- b]",
+		},
+		{
+			name: "from an include, relative to the post",
+			body: "{% include relative.html %}",
+			want: "(Hello include on Weeknotes S01E02)",
+		},
+		{
+			name: "file name from a variable",
+			body: "{% assign f = 'snippet.md' %}{% include_relative {{ f }} name=page.title %}",
+			want: "Hello Weeknotes S01E02 on Weeknotes S01E02",
+		},
+		{
+			name: "whitespace control",
+			body: "a\n{%- include_relative parts/list.md -%}\nb",
+			want: "a- a\n- bb",
+		},
+		{
+			name:  "missing file names the file and the folder",
+			body:  "text\n{% include_relative nope.md %}",
+			first: 7,
+			want:  "text\n",
+			diags: []string{`error content/posts/p.md:8: include_relative: no file "nope.md" in content/posts`},
+		},
+		{
+			name:  "a path out of the post's folder",
+			body:  "{% include_relative ../secret.md %}",
+			diags: []string{`error content/posts/p.md:1` + fmt.Sprintf(outside, "../secret.md")},
+		},
+		{
+			name:  "a path through .. that stays in the folder, which Jekyll refuses too",
+			body:  "{% include_relative parts/../snippet.md %}",
+			diags: []string{`error content/posts/p.md:1` + fmt.Sprintf(outside, "parts/../snippet.md")},
+		},
+		{
+			name:  "an absolute path",
+			body:  "\n{% include_relative /content/secret.md %}",
+			want:  "\n",
+			diags: []string{`error content/posts/p.md:2` + fmt.Sprintf(outside, "/content/secret.md")},
+		},
+		{
+			name:  "syntax error inside the file",
+			body:  "\n{% include_relative parts/broken.md %}",
+			first: 3,
+			want:  "\n",
+			diags: []string{`error content/posts/p.md:4: unterminated "if" block (in content/posts/parts/broken.md:2)`},
+		},
+		{
+			name:  "a file that includes itself",
+			body:  "{% include_relative parts/self.md %}",
+			diags: []string{`error content/posts/p.md:1: include_relative "parts/self.md": includes nested more than 10 deep; does it include itself?`},
+		},
+		{
+			name:  "missing file name",
+			body:  "x\n{% include_relative %}",
+			diags: []string{`error content/posts/p.md:2: include_relative: missing file name; write {% include_relative file.md key=value %}`},
+		},
+		{
+			name:  "invalid parameters",
+			body:  "{% include_relative snippet.md name=\"x %}",
+			diags: []string{`error content/posts/p.md:1: include_relative: invalid parameters "name=\"x"; write key="text" or key=variable`},
+		},
+	})
+	runRenderCases(t, []renderCase{
+		{
+			name: "a post in a subfolder",
+			body: "{% include_relative snippet.md %}",
+			want: "from 2020",
+		},
+		{
+			name:  "a post in a subfolder, missing file",
+			body:  "{% include_relative parts/list.md %}",
+			diags: []string{`error content/posts/2020/q.md:1: include_relative: no file "parts/list.md" in content/posts/2020`},
+		},
+	}, withFile("content/posts/2020/q.md"))
+}
+
+// TestIncludeRelativeReadsEachRender checks that an edited file is seen by
+// the next render: a preview server keeps its engine while the author edits.
+func TestIncludeRelativeReadsEachRender(t *testing.T) {
+	src := fstest.MapFS{"content/posts/a.md": {Data: []byte("one")}}
+	e := New(Options{Source: src})
+	for _, want := range []string{"one", "two"} {
+		src["content/posts/a.md"] = &fstest.MapFile{Data: []byte(want)}
+		out, diags := renderBody(t, e, "{% include_relative a.md %}", 1)
+		if out != want || diags != nil {
+			t.Errorf("got %q %q, want %q", out, diags, want)
+		}
 	}
 }
 
@@ -366,6 +505,164 @@ func TestHighlight(t *testing.T) {
 			body:  "{% highlight %}\nx\n{% endhighlight %}",
 			first: 2,
 			diags: []string{`error content/posts/p.md:2: highlight: invalid arguments ""; write {% highlight LANGUAGE [linenos] %}`},
+		},
+		{
+			name:  "invalid arguments after a list marker",
+			body:  "- {% highlight go bad=\"x\" %}\nx\n{% endhighlight %}",
+			diags: []string{`error content/posts/p.md:1: highlight: invalid arguments "go bad=\"x\""; write {% highlight LANGUAGE [linenos] %}`},
+		},
+		{
+			name: "indented in a list item",
+			body: "1. Step:\n\n   {% highlight go %}\n   a()\n     b()\n   {% endhighlight %}\n2. Next",
+			want: "1. Step:\n\n   ```go\n   a()\n     b()\n   ```\n2. Next",
+		},
+		{
+			name: "indented in a list item, the code not",
+			body: "- Step:\n  {% highlight go %}\na()\n  {% endhighlight %}",
+			want: "- Step:\n  ```go\n  a()\n  ```",
+		},
+		{
+			name: "right after a list marker",
+			body: "- {% highlight sh %}\n  go install x\n  {% endhighlight %}\n- next",
+			want: "- ```sh\n  go install x\n  ```\n- next",
+		},
+		{
+			name: "after an ordered marker in a list item",
+			body: "1. a\n   10) {% highlight go %}\n       x\n       {% endhighlight %}",
+			want: "1. a\n   10) ```go\n       x\n       ```",
+		},
+		{
+			name: "after text, with text after the end tag",
+			body: "Look: {% highlight go %}\nx := 1\n{% endhighlight %} and more.",
+			want: "Look: \n```go\nx := 1\n```\n and more.",
+		},
+		{
+			name: "on one line after text",
+			body: "Inline {% highlight go %}x := 1{% endhighlight %} done",
+			want: "Inline \n```go\nx := 1\n```\n done",
+		},
+		{
+			name: "in a block quote, with linenos",
+			body: "> {% highlight ruby linenos %}\n> a\n>\n> b\n> {% endhighlight %}\n\nafter",
+			want: "> ```ruby {linenos=table}\n> a\n>\n> b\n> ```\n\nafter",
+		},
+		{
+			name: "whitespace control joins the lines, the fence still gets its own",
+			body: "Text\n\n{%- highlight go -%}\nx\n{%- endhighlight -%}\n\nAfter",
+			want: "Text\n```go\nx\n```\nAfter",
+		},
+		{
+			name: "in an include, laid out for the include",
+			body: "{% include code.html %}",
+			want: "- ```go\n  x\n  ```",
+		},
+	})
+}
+
+func TestContainerPrefix(t *testing.T) {
+	tests := []struct{ line, indent, text string }{
+		{"", "", ""},
+		{"   ", "   ", ""},
+		{"\t", "\t", ""},
+		{"- ", "  ", ""},
+		{"  * ", "    ", ""},
+		{"+\t", " \t", ""},
+		{"1. ", "   ", ""},
+		{"10) ", "    ", ""},
+		{"> ", "> ", ""},
+		{"> - ", ">   ", ""},
+		{"text ", "", "text "},
+		{"- text ", "  ", "text "},
+		{"-x", "", "-x"},
+		{"-", "", "-"},
+		{"1.5 ", "", "1.5 "},
+		{"1234567890. ", "", "1234567890. "},
+		{"**bold** ", "", "**bold** "},
+	}
+	for _, tc := range tests {
+		indent, text := containerPrefix(tc.line)
+		if indent != tc.indent || text != tc.text {
+			t.Errorf("containerPrefix(%q) = %q, %q; want %q, %q", tc.line, indent, text, tc.indent, tc.text)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	const (
+		loops  = "for: more than 10 loop iterations in this post; is a range or list larger than intended?"
+		output = "the Liquid output is more than 100 bytes longer than the post; does a loop or include repeat more than intended?"
+	)
+	e := newTestEngine()
+	e.limits = limits{iterations: 10, includes: 5, output: 100}
+	runRenderCasesWith(t, e, []renderCase{
+		{
+			name:  "iterations of nested loops add up",
+			body:  "{% for i in (1..3) %}\n{% for j in (1..3) %}{% endfor %}{% endfor %}",
+			first: 4,
+			diags: []string{"error content/posts/p.md:5: " + loops},
+		},
+		{
+			name:  "a loop in an include",
+			body:  "x\n{% include loop.html %}",
+			diags: []string{"error content/posts/p.md:2: " + loops + " (in templates/includes/loop.html:2)"},
+		},
+		{
+			name:  "includes in a loop",
+			body:  "{% for i in (1..6) %}\n{% include inner.html word=i %}{% endfor %}",
+			diags: []string{`error content/posts/p.md:2: include "inner.html": more than 5 includes in this post; do includes or loops repeat more than intended?`},
+		},
+		{
+			name:  "output, stopped at the next iteration",
+			body:  "{% for i in (1..10) %}" + strings.Repeat("x", 30) + "{% endfor %}",
+			diags: []string{"error content/posts/p.md:1: " + output},
+		},
+		{
+			name:  "output of an include",
+			body:  "a\n{% include long.html %}",
+			diags: []string{"error content/posts/p.md:2: " + output},
+		},
+		{
+			name:  "output written after the last check, reported there",
+			body:  "{% capture x %}" + strings.Repeat("y", 60) + "{% endcapture %}{{ x }}\n{{ x }}\n{{ x }}\n{{ x }}",
+			diags: []string{"error content/posts/p.md:4: " + output},
+		},
+		{
+			name:  "a value that outgrows the limit in a capture",
+			body:  "{% assign x = 'y' %}{% for i in (1..10) %}{% capture x %}{{ x }}{{ x }}{% endcapture %}{% endfor %}",
+			diags: []string{`error content/posts/p.md:1: the value of "x" is more than 100 bytes long; does a loop or capture repeat more than intended?`},
+		},
+		{
+			name:  "a retry for an unknown filter starts counting afresh",
+			body:  "{% for i in (1..4) %}{% endfor %}{% include unknown-loop.html %}",
+			want:  "xxxxxx",
+			diags: []string{`warning content/posts/p.md:1: unknown filter "frobnicate"`},
+		},
+		{
+			name: "the output of an include counts once",
+			body: "{% include medium.html %}",
+			want: strings.Repeat("x", 80),
+		},
+		{
+			name: "up to the limits, and each body counts afresh",
+			body: "{% for i in (1..10) %}{{ i }}{% endfor %}",
+			want: "12345678910",
+		},
+	})
+	runRenderCases(t, []renderCase{
+		{
+			name:  "a huge range stops at the default limit",
+			body:  "a\n{% for i in (1..100000000) %}{% endfor %}",
+			diags: []string{"error content/posts/p.md:2: for: more than 100000 loop iterations in this post; is a range or list larger than intended?"},
+		},
+		{
+			name:  "tablerow",
+			body:  "{% tablerow i in (1..100000000) %}{% endtablerow %}",
+			diags: []string{"error content/posts/p.md:1: tablerow: more than 100000 loop iterations in this post; is a range or list larger than intended?"},
+		},
+		{
+			name:  "an include that includes itself twice is reported once",
+			body:  "{% include twice.html %}",
+			diags: []string{`error content/posts/p.md:1: include "twice.html": includes nested more than 10 deep; does it include itself?`},
 		},
 	})
 }
@@ -680,6 +977,10 @@ func FuzzRender(f *testing.F) {
 		"{%- raw -%} x {%- endraw -%} y {%- comment -%} z {%- endcomment -%}  w",
 		"{% raw %} {{- a -}} {%- raw -%} {% endraw %}",
 		"x {%- post_url nope -%}  {%- link static/images/a.png %} y",
+		"{% include_relative snippet.md name='x' %}{% include_relative ../secret.md %}",
+		"- {% highlight go %}\n  x\n  {% endhighlight %} y",
+		"{% for i in (1..1000000) %}{% endfor %}",
+		"{% include twice.html %}",
 	}
 	for _, s := range seeds {
 		f.Add(s, 6)

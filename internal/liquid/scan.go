@@ -3,6 +3,7 @@ package liquid
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -258,15 +259,26 @@ func matchTag(src string, p int, work *int) []int {
 	return nil
 }
 
+// edit replaces src[start:end] in a rewritten source.
+type edit struct {
+	start, end int
+	text       string
+	layout     *fenceLayout // when set, the edit inserts it, encoded, instead of text
+	// keepDash ends the inserted layout with "-": in "{% highlight -%}" the
+	// dash is both the arguments and the trim marker, which the library
+	// reads at a fixed place from the tag's end.
+	keepDash bool
+}
+
 // scanSource walks the tokens of src the way the library's parser does,
 // numbering lines from firstLine, and collects tokens, tags and filters.
-// With rewrite, it replaces each {{ … }} object by the output tag, keeping
-// every newline so that lines stay the same.
+// With rewrite, it replaces each {{ … }} object by the output tag, and adds
+// to each highlight tag's arguments where its fence sits among the text
+// around it, keeping every newline so that lines stay the same.
 func scanSource(src string, firstLine int, rewrite bool) scanned {
 	var (
 		out     scanned
-		b       strings.Builder
-		copied  int // src[:copied] is in b
+		edits   []edit
 		prevEnd int
 		line    = firstLine
 		within  = inText
@@ -274,6 +286,9 @@ func scanSource(src string, firstLine int, rewrite bool) scanned {
 		// match starting there would reach the "%}" of any output tag
 		// written after it.
 		strayTag bool
+		// openFences are the layouts of the highlight blocks not closed
+		// yet, innermost last.
+		openFences []*fenceLayout
 	)
 	sc := newTokenScanner(src)
 	for m := sc.scan(); m != nil; m = sc.scan() {
@@ -301,18 +316,11 @@ func scanSource(src string, firstLine int, rewrite bool) scanned {
 			if !rewrite || strayTag || !safeToRewrite(src, m) {
 				continue
 			}
-			if b.Len() == 0 {
-				b.Grow(len(src) + 64)
-			}
-			b.WriteString(src[copied:start])
-			b.WriteString("{%")
-			b.WriteString(src[start+2 : m[2]]) // trim marker and leading space, newlines included
-			b.WriteString(outputTag)
-			b.WriteByte(' ')
-			b.WriteString(tok.args)
-			b.WriteString(src[m[3] : end-2]) // trailing space and trim marker
-			b.WriteString("%}")
-			copied = end
+			edits = append(edits, edit{start: start, end: end, text: "{%" +
+				src[start+2:m[2]] + // trim marker and leading space, newlines included
+				outputTag + " " + tok.args +
+				src[m[3]:end-2] + // trailing space and trim marker
+				"%}"})
 			continue
 		}
 
@@ -338,17 +346,114 @@ func scanSource(src string, firstLine int, rewrite bool) scanned {
 			if expressionTags[tok.name] {
 				out.filters = appendFilters(out.filters, tok.args, tokenLine)
 			}
+			switch {
+			case !rewrite:
+			case tok.name == "highlight":
+				// The arguments end where the name does when there are none.
+				at := max(m[5], m[7])
+				l := layoutBefore(src[:start], tok.trimLeft)
+				edits = append(edits, edit{start: at, end: at, layout: l, keepDash: at == end-2 && tok.trimRight})
+				openFences = append(openFences, l)
+			case tok.name == "endhighlight" && len(openFences) > 0:
+				openFences[len(openFences)-1].breakAfter = textFollows(src[end:], tok.trimRight)
+				openFences = openFences[:len(openFences)-1]
+			}
 		}
 		tok.after = within
 		out.tokens = append(out.tokens, tok)
 	}
-	if copied == 0 {
-		out.source = src
-	} else {
-		b.WriteString(src[copied:])
-		out.source = b.String()
-	}
+	out.source = applyEdits(src, edits)
 	return out
+}
+
+// applyEdits returns src with the edits, which are in order and do not
+// overlap, made.
+func applyEdits(src string, edits []edit) string {
+	var b strings.Builder
+	copied := 0 // src[:copied] is in b
+	for _, e := range edits {
+		text := e.text
+		if l := e.layout; l != nil {
+			if *l == (fenceLayout{}) {
+				continue // the default layout: leave the tag as written
+			}
+			text = " " + l.encode()
+			if e.keepDash {
+				text += "-"
+			}
+		}
+		if b.Len() == 0 {
+			b.Grow(len(src) + 64)
+		}
+		b.WriteString(src[copied:e.start])
+		b.WriteString(text)
+		copied = e.end
+	}
+	if b.Len() == 0 {
+		return src
+	}
+	b.WriteString(src[copied:])
+	return b.String()
+}
+
+// layoutBefore returns the layout of a fence at the end of before, as far as
+// the text before it decides it: whether text precedes it on its line, and
+// the containers (list items, block quotes) that line opens. With trimLeft,
+// the library removes the space before the tag, line breaks included.
+func layoutBefore(before string, trimLeft bool) *fenceLayout {
+	if trimLeft {
+		before = strings.TrimRightFunc(before, unicode.IsSpace)
+	}
+	line := before[strings.LastIndexByte(before, '\n')+1:]
+	indent, text := containerPrefix(line)
+	return &fenceLayout{breakBefore: text != "", indent: indent}
+}
+
+// textFollows reports whether text follows an end tag on its line, given
+// after, the source after the tag. With trimRight, the library removes the
+// space after the tag, line breaks included.
+func textFollows(after string, trimRight bool) bool {
+	if trimRight {
+		return strings.TrimLeftFunc(after, unicode.IsSpace) != ""
+	}
+	line, _, _ := strings.Cut(after, "\n")
+	return strings.TrimSpace(line) != ""
+}
+
+// containerPrefix splits the start of a Markdown line into the indentation
+// that continues its containers on later lines (a list marker becomes
+// spaces as wide; block quote markers stay) and the text after them.
+func containerPrefix(line string) (indent, text string) {
+	var b strings.Builder
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '>':
+			b.WriteByte(c)
+			i++
+			continue
+		case c == '-' || c == '*' || c == '+':
+			if n := i + 1; n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+				b.WriteByte(' ')
+				i = n
+				continue
+			}
+		case c >= '0' && c <= '9':
+			// An ordered list marker: up to nine digits, then "." or ")".
+			n := i
+			for n < len(line) && n-i < 9 && line[n] >= '0' && line[n] <= '9' {
+				n++
+			}
+			if n+1 < len(line) && (line[n] == '.' || line[n] == ')') && (line[n+1] == ' ' || line[n+1] == '\t') {
+				b.WriteString(strings.Repeat(" ", n+1-i))
+				i = n + 1
+				continue
+			}
+		}
+		break // not a marker: the text starts here
+	}
+	return b.String(), line[i:]
 }
 
 // safeToRewrite reports whether the object matched by m can become an

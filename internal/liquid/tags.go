@@ -1,7 +1,6 @@
 package liquid
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -66,6 +65,23 @@ func (s *renderState) report(sev diag.Severity, line int, msg string) {
 		line = 0
 	}
 	s.out.add(diag.Diagnostic{Severity: sev, File: s.out.in.File, Line: line, Message: msg})
+}
+
+// checkLimits is a checkpoint of the work limits, passed where rendering
+// can repeat: loop iterations, includes, outputs. Once a limit is exceeded
+// it reports it, once, at the line of the tag being rendered, and stops the
+// rendering.
+func (s *renderState) checkLimits(ctx render.Context) error {
+	w := &s.out.work
+	if w.over == "" {
+		w.lastState, w.lastCtx = s, ctx
+		return nil
+	}
+	if !w.reported {
+		w.reported = true
+		s.report(diag.Error, tagLine(ctx), w.over)
+	}
+	return errOverLimit
 }
 
 // isTopLevel reports whether the state renders the body itself rather than
@@ -160,12 +176,35 @@ type includeFailure struct{ err error }
 func (f includeFailure) Error() string { return f.err.Error() }
 func (f includeFailure) Unwrap() error { return f.err }
 
+// loopStepTag is the tag that compile puts first in every loop's body. Its
+// name cannot collide with a tag an author would write.
+const loopStepTag = "__weeknotes_loop"
+
 func (e *Engine) addTags(cfg *render.Config) {
 	cfg.AddTag("post_url", e.targetTag("post_url"))
 	cfg.AddTag("link", e.targetTag("link"))
-	cfg.AddTag("include", e.includeTag)
+	cfg.AddTag("include", e.includeTag("include"))
+	cfg.AddTag("include_relative", e.includeTag("include_relative"))
 	cfg.AddTag(outputTag, e.outputTagCompiler)
+	cfg.AddTag(loopStepTag, e.loopStepCompiler)
 	cfg.AddBlock("highlight").Compiler(highlightCompiler)
+}
+
+// loopStepCompiler compiles the tag that counts one iteration of the loop
+// it is first in. Its arguments are the loop's tag name, and it is located
+// at the loop's tag (see countLoops).
+func (e *Engine) loopStepCompiler(string) (func(io.Writer, render.Context) error, error) {
+	return func(_ io.Writer, ctx render.Context) error {
+		st, err := stateOf(ctx)
+		if err != nil {
+			return err
+		}
+		r := st.out
+		if r.work.iterations++; r.work.iterations > e.limits.iterations {
+			r.exceed(fmt.Sprintf("%s: more than %d loop iterations in this post; is a range or list larger than intended?", ctx.TagArgs(), e.limits.iterations))
+		}
+		return st.checkLimits(ctx)
+	}, nil
 }
 
 // targetTag compiles {% post_url name %} and {% link path %}. Literal
@@ -274,6 +313,18 @@ func (e *Engine) outputTagCompiler(args string) (func(io.Writer, render.Context)
 			st.report(diag.Error, tagLine(ctx), messageOf(err))
 			return nil
 		}
+		st, err := stateOf(ctx)
+		if err != nil {
+			return err
+		}
+		if s, ok := value.(string); ok && len(s) > st.out.work.maxHeld {
+			// A value can outgrow the limit without passing through the
+			// output, doubling in a capture inside a loop.
+			st.out.exceed(fmt.Sprintf("the value of %q is more than %s long; does a loop or capture repeat more than intended?", args, byteSize(e.limits.output)))
+		}
+		if err := st.checkLimits(ctx); err != nil {
+			return err
+		}
 		if checked {
 			baseValue := value
 			if baseExpr != nil {
@@ -282,10 +333,6 @@ func (e *Engine) outputTagCompiler(args string) (func(io.Writer, render.Context)
 				}
 			}
 			if baseValue == nil {
-				st, err := stateOf(ctx)
-				if err != nil {
-					return err
-				}
 				st.report(diag.Warning, tagLine(ctx), fmt.Sprintf("undefined variable %q", base))
 			}
 		}
@@ -346,11 +393,96 @@ var highlightSyntax = regexp.MustCompile(`^([a-zA-Z0-9.+#_-]+)((?:\s+\w+(?:=(?:\
 
 var highlightOption = regexp.MustCompile(`(\w+)(?:=(\w+|"[^"]*"))?`)
 
+// fenceLayout is where a highlight block's fence sits in the Markdown
+// around the tags. Jekyll outputs HTML there, which Markdown leaves alone
+// wherever it is; a fence has to start its own line, inside the same list
+// item or block quote as the tag, to be one.
+type fenceLayout struct {
+	breakBefore bool   // text comes before the highlight tag on its line
+	breakAfter  bool   // text comes after the endhighlight tag on its line
+	indent      string // what continues the tag's containers on later lines: spaces, tabs and ">"
+}
+
+// fenceLayoutMark starts the layout that scanSource adds to a highlight
+// tag's arguments. An author cannot type it.
+const fenceLayoutMark = "\x00"
+
+// encode returns the layout as scanSource adds it to the arguments: the mark,
+// "b" or "-", "a" or "-", and the indent in brackets (which keep its
+// spaces from being trimmed as the arguments' end).
+func (l *fenceLayout) encode() string {
+	flag := func(on bool, c string) string {
+		if on {
+			return c
+		}
+		return "-"
+	}
+	return fenceLayoutMark + flag(l.breakBefore, "b") + flag(l.breakAfter, "a") + "[" + l.indent + "]"
+}
+
+// cutFenceLayout splits a highlight tag's arguments into the author's and
+// the layout that scanSource added, if any.
+func cutFenceLayout(args string) (string, fenceLayout) {
+	i := strings.LastIndex(args, fenceLayoutMark)
+	if i < 0 {
+		return args, fenceLayout{}
+	}
+	enc := args[i+len(fenceLayoutMark):]
+	if len(enc) < 4 || enc[2] != '[' || !strings.HasSuffix(enc, "]") {
+		return args, fenceLayout{}
+	}
+	return args[:i], fenceLayout{breakBefore: enc[0] == 'b', breakAfter: enc[1] == 'a', indent: enc[3 : len(enc)-1]}
+}
+
+// fence returns the fenced code block for a highlight block whose body
+// rendered as inner, with info after the opening fence. The code's lines
+// lose as much of the indent as they start with, as a fence's content
+// lines lose the fence's indentation in Markdown, and get all of it back:
+// the block stays in the tag's list item or block quote.
+func (l fenceLayout) fence(info, inner string) string {
+	code := strings.TrimLeft(inner, "\r\n")
+	if l.indent != "" {
+		lines := strings.Split(code, "\n")
+		for i, line := range lines {
+			// A first line on the tag's own line is not indented.
+			if i > 0 || len(code) < len(inner) {
+				n := 0
+				for n < len(line) && n < len(l.indent) && line[n] == l.indent[n] {
+					n++
+				}
+				lines[i] = line[n:]
+			}
+		}
+		code = strings.Join(lines, "\n")
+	}
+	code = strings.Trim(code, "\r\n")
+	fence := strings.Repeat("`", max(3, longestRun(code, '`')+1))
+	var b strings.Builder
+	if l.breakBefore {
+		b.WriteString("\n" + l.indent)
+	}
+	b.WriteString(fence + info + "\n")
+	for line := range strings.SplitSeq(code, "\n") {
+		if line == "" {
+			b.WriteString(strings.TrimRight(l.indent, " \t"))
+		} else {
+			b.WriteString(l.indent + line)
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(l.indent + fence)
+	if l.breakAfter {
+		b.WriteString("\n" + l.indent)
+	}
+	return b.String()
+}
+
 // highlightCompiler compiles {% highlight lang [linenos] %}…{% endhighlight %}
 // into a fenced code block, so that the Markdown stage highlights it like
 // any other. The block's body is Liquid, as in Jekyll.
 func highlightCompiler(node render.BlockNode) (func(io.Writer, render.Context) error, error) {
-	args := strings.TrimSpace(node.Args)
+	args, layout := cutFenceLayout(node.Args)
+	args = strings.TrimSpace(args)
 	m := highlightSyntax.FindStringSubmatch(args)
 	if m == nil {
 		return nil, fmt.Errorf("highlight: invalid arguments %q; write {%% highlight LANGUAGE [linenos] %%}", args)
@@ -378,9 +510,7 @@ func highlightCompiler(node render.BlockNode) (func(io.Writer, render.Context) e
 		if err != nil {
 			return err
 		}
-		code = strings.Trim(code, "\r\n")
-		fence := strings.Repeat("`", max(3, longestRun(code, '`')+1))
-		_, err = io.WriteString(w, fence+info+"\n"+code+"\n"+fence)
+		_, err = io.WriteString(w, layout.fence(info, code))
 		return err
 	}, nil
 }
@@ -407,8 +537,10 @@ var (
 	includeParamsPattern = regexp.MustCompile(`^(?:\s*` + includeParam + `)*\s*$`)
 )
 
-// includeCall is a parsed {% include file key=value %}.
+// includeCall is a parsed {% include file key=value %} or
+// {% include_relative file key=value %}.
 type includeCall struct {
+	tag    string // which of the two
 	file   string
 	params []includeArg
 }
@@ -419,7 +551,7 @@ type includeArg struct {
 	value expressions.Expression // a variable value, when not nil
 }
 
-func parseInclude(args string) (includeCall, error) {
+func parseInclude(tag, args string) (includeCall, error) {
 	args = strings.TrimSpace(args)
 	file, rest := args, ""
 	if i := strings.IndexAny(args, " \t\r\n"); i >= 0 {
@@ -427,19 +559,23 @@ func parseInclude(args string) (includeCall, error) {
 	}
 	file = strings.Trim(file, `"'`)
 	if file == "" {
-		return includeCall{}, errors.New("include: missing file name; write {% include file.html key=value %}")
+		example := "file.html"
+		if tag == "include_relative" {
+			example = "file.md"
+		}
+		return includeCall{}, fmt.Errorf("%s: missing file name; write {%% %s %s key=value %%}", tag, tag, example)
 	}
 	if !includeParamsPattern.MatchString(rest) {
-		return includeCall{}, fmt.Errorf("include: invalid parameters %q; write key=\"text\" or key=variable", strings.TrimSpace(rest))
+		return includeCall{}, fmt.Errorf("%s: invalid parameters %q; write key=\"text\" or key=variable", tag, strings.TrimSpace(rest))
 	}
-	call := includeCall{file: file}
+	call := includeCall{tag: tag, file: file}
 	for _, m := range includeParamPattern.FindAllStringSubmatch(rest, -1) {
 		arg := includeArg{key: m[1]}
 		switch {
 		case m[4] != "":
 			expr, err := parseExpression(m[4])
 			if err != nil {
-				return includeCall{}, fmt.Errorf("include: parameter %s: %w", m[1], err)
+				return includeCall{}, fmt.Errorf("%s: parameter %s: %w", tag, m[1], err)
 			}
 			arg.value = expr
 		case m[3] != "":
@@ -456,59 +592,69 @@ func parseInclude(args string) (includeCall, error) {
 const maxIncludeDepth = 10
 
 // includeTag compiles {% include file.html key=value %}, which renders a
-// file from Options.Includes with the parameters as include.key.
-func (e *Engine) includeTag(args string) (func(io.Writer, render.Context) error, error) {
-	dynamic := strings.Contains(args, "{{")
-	var static includeCall
-	if !dynamic {
-		var err error
-		if static, err = parseInclude(args); err != nil {
-			return nil, err
+// file from Options.Includes, and {% include_relative file.md key=value %},
+// which renders a file from the post's folder in Options.Source; either
+// with the parameters as include.key.
+func (e *Engine) includeTag(tag string) render.TagCompiler {
+	return func(args string) (func(io.Writer, render.Context) error, error) {
+		dynamic := strings.Contains(args, "{{")
+		var static includeCall
+		if !dynamic {
+			var err error
+			if static, err = parseInclude(tag, args); err != nil {
+				return nil, err
+			}
 		}
-	}
-	return func(w io.Writer, ctx render.Context) error {
-		st, err := stateOf(ctx)
-		if err != nil {
-			return err
-		}
-		line := tagLine(ctx)
-		call := static
-		if dynamic {
-			expanded, err := ctx.ExpandTagArg()
+		return func(w io.Writer, ctx render.Context) error {
+			st, err := stateOf(ctx)
 			if err != nil {
 				return err
 			}
-			if call, err = parseInclude(expanded); err != nil {
-				st.report(diag.Error, line, err.Error())
-				return nil
+			call := static
+			if dynamic {
+				expanded, err := ctx.ExpandTagArg()
+				if err != nil {
+					return err
+				}
+				if call, err = parseInclude(tag, expanded); err != nil {
+					st.report(diag.Error, tagLine(ctx), err.Error())
+					return nil
+				}
 			}
-		}
-		return e.renderInclude(w, ctx, st, line, call)
-	}, nil
+			return e.renderInclude(w, ctx, st, call)
+		}, nil
+	}
 }
 
-func (e *Engine) renderInclude(w io.Writer, ctx render.Context, st *renderState, line int, call includeCall) error {
+func (e *Engine) renderInclude(w io.Writer, ctx render.Context, st *renderState, call includeCall) error {
+	r := st.out
+	if r.work.includes++; r.work.includes > e.limits.includes {
+		r.exceed(fmt.Sprintf("%s %q: more than %d includes in this post; do includes or loops repeat more than intended?", call.tag, call.file, e.limits.includes))
+	}
+	if err := st.checkLimits(ctx); err != nil {
+		return err
+	}
+	line := tagLine(ctx)
 	if st.depth >= maxIncludeDepth {
-		// Report once, at the include tag in the body: the chain of
-		// locations would only repeat itself.
+		// Report at the include tag in the body: the chain of locations
+		// would only repeat itself. Stop, as for the limits, or an include
+		// that includes itself twice reports it a thousand times.
 		top := st
 		for ; top.parent != nil; top = top.parent {
 			line = top.includeLine
 		}
-		top.report(diag.Error, line, fmt.Sprintf("include %q: includes nested more than %d deep; does it include itself?", call.file, maxIncludeDepth))
-		return nil
+		r.exceed(fmt.Sprintf("%s %q: includes nested more than %d deep; does it include itself?", call.tag, call.file, maxIncludeDepth))
+		r.work.reported = true
+		top.report(diag.Error, line, r.work.over)
+		return errOverLimit
 	}
-	inc := e.include(call.file)
-	if inc.missing {
-		msg := fmt.Sprintf("include: no file %q", call.file)
-		if e.opts.IncludesDir != "" {
-			msg += " in " + e.opts.IncludesDir
-		}
+	inc, msg := e.findInclude(r, call)
+	if inc == nil {
 		st.report(diag.Error, line, msg)
 		return nil
 	}
 	child := &renderState{
-		variant: st.variant, resolver: st.resolver, out: st.out,
+		variant: st.variant, resolver: st.resolver, out: r,
 		parent: st, includePath: inc.path, includeLine: line, depth: st.depth + 1,
 	}
 	if inc.err != nil {
@@ -533,8 +679,17 @@ func (e *Engine) renderInclude(w io.Writer, ctx render.Context, st *renderState,
 	}
 	bindings["include"] = params
 	bindings[stateKey] = child
-	var buf bytes.Buffer
-	if rerr := render.Render(inc.root, &buf, bindings, st.variant.cfg); rerr != nil {
+	buf := &limitedBuffer{r: r}
+	rerr := render.Render(inc.root, buf, bindings, st.variant.cfg)
+	// The output moves from this buffer to the caller's: count it once.
+	r.work.held -= buf.buf.Len()
+	if r.work.over != "" {
+		// Stop the caller too. A limit exceeded by the include's output is
+		// reported here, at the include tag, unless a checkpoint in the
+		// include reported it already.
+		return st.checkLimits(ctx)
+	}
+	if rerr != nil {
 		if _, ok := undefinedFilter(rerr); ok {
 			return includeFailure{rerr}
 		}
@@ -545,11 +700,50 @@ func (e *Engine) renderInclude(w io.Writer, ctx render.Context, st *renderState,
 		child.report(diag.Error, errLine, messageOf(rerr))
 		return nil
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(buf.buf.Bytes())
 	return err
 }
 
-// includeEntry is an include file, compiled once per Engine.
+// findInclude returns the file that call includes, or nil and the message
+// to report.
+func (e *Engine) findInclude(r *bodyRender, call includeCall) (*includeEntry, string) {
+	if call.tag == "include" {
+		if inc := e.include(call.file); !inc.missing {
+			return inc, ""
+		}
+		msg := fmt.Sprintf("include: no file %q", call.file)
+		if e.opts.IncludesDir != "" {
+			msg += " in " + e.opts.IncludesDir
+		}
+		return nil, msg
+	}
+	// As in Jekyll, the file is found from the post, even when the tag is
+	// in an include, and ".." may not lead out of the post's folder.
+	dir := path.Dir(r.in.File)
+	if path.IsAbs(call.file) || slices.Contains(strings.Split(call.file, "/"), "..") {
+		return nil, fmt.Sprintf("include_relative: %q is not in the post's folder %s; name a file in it or below it, without \"..\"", call.file, dir)
+	}
+	name := path.Join(dir, call.file)
+	inc, ok := r.relative[name]
+	if !ok {
+		inc = &includeEntry{}
+		e.loadInclude(inc, call.tag, e.opts.Source, name, name)
+		if r.relative == nil {
+			r.relative = map[string]*includeEntry{}
+		}
+		r.relative[name] = inc
+		if r.in.Included != nil {
+			r.in.Included(name)
+		}
+	}
+	if inc.missing {
+		return nil, fmt.Sprintf("include_relative: no file %q in %s", call.file, dir)
+	}
+	return inc, ""
+}
+
+// includeEntry is an include file, compiled once per Engine (or, for
+// include_relative, once per Render).
 type includeEntry struct {
 	once    sync.Once
 	path    string // for messages
@@ -562,32 +756,37 @@ type includeEntry struct {
 func (e *Engine) include(name string) *includeEntry {
 	v, _ := e.includes.LoadOrStore(name, &includeEntry{})
 	inc := v.(*includeEntry)
-	inc.once.Do(func() { e.loadInclude(inc, name) })
+	inc.once.Do(func() {
+		display := name
+		if e.opts.IncludesDir != "" {
+			display = path.Join(e.opts.IncludesDir, name)
+		}
+		e.loadInclude(inc, "include", e.opts.Includes, name, display)
+	})
 	return inc
 }
 
-func (e *Engine) loadInclude(inc *includeEntry, name string) {
+// loadInclude reads and compiles the file name of fsys for tag, calling it
+// display in messages.
+func (e *Engine) loadInclude(inc *includeEntry, tag string, fsys fs.FS, name, display string) {
 	defer func() {
 		// See Render: the library panics on a few malformed inputs.
 		if p := recover(); p != nil {
 			inc.root, inc.err, inc.errLine = nil, fmt.Errorf("the Liquid engine could not process this file: %v", p), 0
 		}
 	}()
-	inc.path = name
-	if e.opts.IncludesDir != "" {
-		inc.path = path.Join(e.opts.IncludesDir, name)
-	}
-	if e.opts.Includes == nil || !fs.ValidPath(name) {
+	inc.path = display
+	if fsys == nil || !fs.ValidPath(name) {
 		inc.missing = true
 		return
 	}
-	src, err := fs.ReadFile(e.opts.Includes, name)
+	src, err := fs.ReadFile(fsys, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		inc.missing = true
 		return
 	}
 	if err != nil {
-		inc.err = fmt.Errorf("include: reading %s: %w", inc.path, err)
+		inc.err = fmt.Errorf("%s: reading %s: %w", tag, display, err)
 		return
 	}
 	sc := scanSource(string(src), 1, true)
@@ -597,7 +796,7 @@ func (e *Engine) loadInclude(inc *includeEntry, name string) {
 			return
 		}
 	}
-	root, perr := e.base.cfg.Compile(sc.source, parser.SourceLoc{Pathname: inc.path, LineNo: 1})
+	root, perr := e.compile(sc.source, parser.SourceLoc{Pathname: display, LineNo: 1})
 	if perr != nil {
 		inc.err, inc.errLine = errors.New(messageOf(perr)), perr.LineNumber()
 		return
