@@ -78,6 +78,7 @@ type postState struct {
 	renderedOf  uint64            // post.Hash the body was rendered from
 	asked       map[string]string // link targets asked for and the URLs given
 	imagesUsed  []string          // static source paths of local images looked up
+	relIncludes []string          // site paths {% include_relative %} looked for
 	html        template.HTML     // kept as a string: templates take it without a copy
 	excerpt     template.HTML
 	text        string
@@ -117,6 +118,10 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		defer func() { b.forceAll = true }()
 	}
 	var changedStatic map[string]bool
+	changedSet := make(map[string]bool, len(changed))
+	for _, c := range changed {
+		changedSet[c] = true
+	}
 	if full {
 		if err := b.loadAll(&diags); err != nil {
 			b.forceAll = true
@@ -176,7 +181,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	// previous rendering of every post whose inputs did not change.
 	var toRender []*postState
 	for _, ps := range included {
-		if !ps.rendered || ps.renderedOf != ps.post.Hash || !ix.stillResolves(ps.asked) || usesAny(ps.imagesUsed, changedStatic) {
+		if !ps.rendered || ps.renderedOf != ps.post.Hash || !ix.stillResolves(ps.asked) || usesAny(ps.imagesUsed, changedStatic) || usesAny(ps.relIncludes, changedSet) {
 			toRender = append(toRender, ps)
 		}
 	}
@@ -327,7 +332,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	if sub, err := fs.Sub(b.fsys, path.Join(cfg.TemplatesDir, "includes")); err == nil {
 		includes = overlayFS{top: sub, bottom: subOrNil(b.opts.Theme, "includes")}
 	}
-	b.liquid = liquid.New(liquid.Options{Includes: includes, IncludesDir: path.Join(cfg.TemplatesDir, "includes")})
+	b.liquid = liquid.New(liquid.Options{Includes: includes, IncludesDir: path.Join(cfg.TemplatesDir, "includes"), Source: b.fsys})
 	b.md = markdown.New(markdown.Options{Highlights: b.hl, Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
 	b.images.reset()
 
@@ -458,11 +463,13 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	r := &resolver{ix: ix}
 	var ds []diag.Diagnostic
 	body := p.Body
+	var included []string
 	if liquid.NeedsLiquid(body) {
 		var lds []diag.Diagnostic
 		body, lds = b.liquid.Render(liquid.Input{
 			File: p.Path, Body: body, FirstLine: p.BodyLine,
 			Site: siteVars, Page: liquidPageVars(ps), Resolver: r,
+			Included: func(path string) { included = append(included, path) },
 		})
 		ds = append(ds, lds...)
 	}
@@ -485,6 +492,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	ps.renderDiags = ds
 	ps.asked = r.asked
 	ps.imagesUsed = used
+	ps.relIncludes = included
 	ps.rendered, ps.renderedOf = true, p.Hash
 	if b.opts.StreamTo != "" {
 		// A one-shot build never renders this body again: let the source go

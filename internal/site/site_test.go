@@ -538,3 +538,36 @@ func TestTagSpellingsAndUpdatedDate(t *testing.T) {
 		t.Error("last_modified_at is not the feed's updated time")
 	}
 }
+
+// TestIncludeRelative builds a post that pulls in a file beside it, and
+// renders the post again when only that file changes, as the preview must.
+func TestIncludeRelative(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-a.md", "---\ntitle: A\n---\n\nBefore. {% include_relative parts/aside.txt %}\n")
+	writeSource(t, dir, "content/posts/2024-01-12-b.md", "---\ntitle: B\n---\n\nNo includes here.\n")
+	writeSource(t, dir, "content/posts/parts/aside.txt", "The first aside.")
+	b := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime})
+	ctx := context.Background()
+	if _, err := b.Build(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	page := func(res *Result) string {
+		t.Helper()
+		f := res.Output.Files["2024/01/05/a/index.html"]
+		if f == nil {
+			t.Fatal("no page for post A")
+		}
+		return string(f.Data)
+	}
+	writeSource(t, dir, "content/posts/parts/aside.txt", "The second aside.")
+	res, err := b.Build(ctx, []string{"content/posts/parts/aside.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := page(res); !strings.Contains(got, "Before. The second aside.") {
+		t.Errorf("after editing the included file, the post shows:\n%s", got)
+	}
+	if !contains(res.Changed, "2024/01/05/a/index.html") || contains(res.Changed, "2024/01/12/b/index.html") {
+		t.Errorf("changed = %v, want post A's page and not post B's", res.Changed)
+	}
+}
