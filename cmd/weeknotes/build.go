@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/weeknotes/weeknotes"
@@ -39,6 +40,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	quiet := fl.Bool("quiet", false, "print errors only")
 	noCache := fl.Bool("no-cache", false, "neither read nor write the highlighted-code cache in <source>/"+site.CacheDirName)
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the build to this file, for `go tool pprof`")
 	if code, ok := parseFlags(fl, args); !ok {
 		return code
 	}
@@ -56,6 +58,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// work; past it the runtime caps GC at half the CPU, so large sites
 		// slow down rather than fail.
 		debug.SetMemoryLimit(buildMemoryLimit)
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "weeknotes build: %v\n", err)
+			return exitFailure
+		}
+		defer stop()
 	}
 	start := time.Now()
 	opts := site.Options{
@@ -108,6 +118,23 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called. A slow build is best explained by its profile.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // defaultTheme is the theme embedded in the binary: the weeknotes

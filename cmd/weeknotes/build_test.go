@@ -90,3 +90,19 @@ func TestNewCommand(t *testing.T) {
 		t.Errorf("build after new: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestBuildCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"content/posts/2024-01-05-one.md": "---\ntitle: One\n---\n\nHi.\n"})
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	if code, _, stderr := runCLI(t, "build", "--quiet", "--source", dir, "--cpuprofile", prof); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if info, err := os.Stat(prof); err != nil || info.Size() == 0 {
+		t.Errorf("no profile written: %v", err)
+	}
+	code, _, stderr := runCLI(t, "build", "--quiet", "--source", dir, "--cpuprofile", filepath.Join(dir, "no", "such", "dir", "cpu.prof"))
+	if code != exitFailure || !strings.Contains(stderr, "cpu profile") {
+		t.Errorf("unwritable profile: exit %d, stderr %q", code, stderr)
+	}
+}
