@@ -160,6 +160,33 @@ func (ps *parser) raw(key string) (string, bool) {
 	return s, ok
 }
 
+// seriesName reads the series key: text, or, as Hugo's series taxonomy
+// writes it, a list of one name. A post belongs to one series, so a longer
+// list is an error rather than a silent choice.
+func (ps *parser) seriesName() string {
+	v, ok := ps.value("series")
+	list, isList := v.([]any)
+	if !ok || !isList {
+		return ps.text("series")
+	}
+	switch {
+	case len(list) == 0:
+		return ""
+	case len(list) > 1:
+		ps.errorf(ps.fm.line("series"), "series: a post belongs to one series, got %d; keep one name", len(list))
+		return ""
+	}
+	switch name := list[0].(type) {
+	case string:
+		return strings.TrimSpace(name)
+	case []any, map[string]any, nil:
+		ps.errorf(ps.fm.line("series"), "series: want a name, got %s", describe(name))
+		return ""
+	default:
+		return fmt.Sprint(name)
+	}
+}
+
 // text reads a value written as text. Numbers and the like are text too
 // ("title: 2021"); YAML values are taken as written, so "title: 2021-01-10"
 // is not turned into a time.
@@ -330,7 +357,7 @@ func (ps *parser) readFields() {
 	p.Permalink = ps.text("permalink")
 	p.Tags = ps.words("tag", "tags")
 	p.Categories = ps.words("category", "categories")
-	p.SeriesName = ps.text("series")
+	p.SeriesName = ps.seriesName()
 	p.Season = ps.number("season")
 	p.Episode = ps.number("episode")
 	if published, ok := ps.flag("published"); ok {

@@ -215,6 +215,17 @@ Body
 	}
 }
 
+// TestSeriesAsHugoList reads Hugo's taxonomy form of the series key, a
+// list of one name, as the name.
+func TestSeriesAsHugoList(t *testing.T) {
+	for _, src := range []string{"---\nseries: [\"Weeknotes\"]\n---\n", "---\nseries:\n  - Weeknotes\n---\n", "+++\nseries = [\"Weeknotes\"]\n+++\n"} {
+		p, ds := parsePost("2021-01-10-x.md", src, nil)
+		if p == nil || p.SeriesName != "Weeknotes" || len(ds) != 0 {
+			t.Errorf("%q: series %q, diagnostics %v", src, p.SeriesName, ds)
+		}
+	}
+}
+
 func TestParseFieldErrors(t *testing.T) {
 	tests := []struct {
 		name, src, wantDiag string
@@ -223,6 +234,8 @@ func TestParseFieldErrors(t *testing.T) {
 		{"negative episode", "---\nepisode: -2\n---\n", `error 2: episode: want a whole number, got "-2"`},
 		{"fractional episode in JSON", "{\n\"episode\": 2.5\n}\n\n", "error 2: episode: want a whole number, got 2.5"},
 		{"title as a list", "---\ntitle: [a, b]\n---\n", "error 2: title: want text, got a list"},
+		{"two series", "---\nseries: [Weeknotes, Travel]\n---\n", "error 2: series: a post belongs to one series, got 2; keep one name"},
+		{"series list of a list", "---\nseries: [[Weeknotes]]\n---\n", "error 2: series: want a name, got a list"},
 		{"unreadable updated is only a warning", "---\nupdated: last week\n---\n",
 			`warning 2: updated: cannot read "last week" as a date; write it as 2021-11-19, 2021-11-19 08:00 or 2021-11-19 08:00:00 -0600`},
 	}
