@@ -30,6 +30,13 @@ type analyser struct {
 	words       wordCounter
 	excerpt     ast.Node
 	diagnostics []diag.Diagnostic
+
+	// candidates are the autolink candidates present in the source; mayLink
+	// records whether any occurs in text, outside code, where GFM's
+	// autolinks would look for a URL or address.
+	candidates [][]byte
+	mayLink    bool
+	inCode     bool
 }
 
 // heading is a heading of the body with its plain text, which both its
@@ -47,6 +54,9 @@ func (a *analyser) analyse(doc ast.Node) {
 			// no space between the blocks' texts.
 			a.words.space()
 		}
+		if n.Kind() == ast.KindCodeSpan {
+			a.inCode = entering
+		}
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -62,6 +72,9 @@ func (a *analyser) analyse(doc ast.Node) {
 				}
 			}
 		case *ast.Text:
+			if a.candidates != nil && !a.mayLink && !a.inCode {
+				a.mayLink = containsAny(n.Segment.Value(a.source), a.candidates)
+			}
 			a.words.add(textValue(a.source, n))
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				a.words.space()
@@ -87,6 +100,15 @@ func (a *analyser) analyse(doc ast.Node) {
 		a.excerpt = fallbackExcerpt
 	}
 	a.assignHeadingIDs()
+}
+
+func containsAny(b []byte, subs [][]byte) bool {
+	for _, s := range subs {
+		if bytes.Contains(b, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // countHTMLBlock counts the words between the tags of a raw HTML block, so a

@@ -28,8 +28,9 @@ import (
 
 // Renderer converts post bodies to HTML. Built once per build; safe for concurrent use.
 type Renderer struct {
-	md    goldmark.Markdown
-	image func(src string) ImageInfo
+	md           goldmark.Markdown // GitHub Flavored Markdown, with footnotes and definition lists
+	withoutLinks parser.Parser     // the same without GFM's autolinks of bare URLs
+	image        func(src string) ImageInfo
 }
 
 // Options configure a Renderer.
@@ -118,22 +119,49 @@ const MaxTextRunes = 300
 // New builds the goldmark pipeline once, so that each Render only parses and
 // writes.
 func New(opts Options) *Renderer {
-	md := goldmark.New(
-		goldmark.WithExtensions(
-			extension.GFM,
-			extension.Footnote,
-			extension.DefinitionList,
-		),
-		goldmark.WithParserOptions(
-			// Lets authors pin an anchor that must survive a heading's rewording: ## Title {#old-id}
-			parser.WithAttribute(),
-		),
-		goldmark.WithRendererOptions(
-			html.WithUnsafe(),
-			renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Highlights), 100)),
-		),
-	)
-	return &Renderer{md: md, image: opts.Image}
+	// GFM's autolinks ("linkify") are tried at every space of every
+	// paragraph, which made them an eighth of a large build's time, though
+	// most bodies have no bare URL or address at all. So bodies are parsed
+	// without them first, and again with them only where the text could
+	// hold one (see analyser.mayLink). The HTML is the same either way, but
+	// for spaces before a hard line break, which goldmark keeps only with
+	// autolinks and browsers do not show.
+	blocks := []goldmark.Extender{extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote, extension.DefinitionList}
+	build := func(exts ...goldmark.Extender) goldmark.Markdown {
+		return goldmark.New(
+			goldmark.WithExtensions(exts...),
+			goldmark.WithParserOptions(
+				// Lets authors pin an anchor that must survive a heading's rewording: ## Title {#old-id}
+				parser.WithAttribute(),
+			),
+			goldmark.WithRendererOptions(
+				html.WithUnsafe(),
+				renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Highlights), 100)),
+			),
+		)
+	}
+	return &Renderer{
+		md:           build(append(blocks, extension.Linkify)...),
+		withoutLinks: build(blocks...).Parser(),
+		image:        opts.Image,
+	}
+}
+
+// linkCandidates are the texts without which GFM's autolink extension
+// links nothing: its URLs start with http:, https:, ftp: or www., and an
+// address has an @.
+var linkCandidates = [][]byte{[]byte("http"), []byte("ftp:"), []byte("www."), []byte("@")}
+
+// candidatesIn returns the link candidates that occur in source at all, so
+// that the text of most bodies is searched for none or one of them.
+func candidatesIn(source []byte) [][]byte {
+	var in [][]byte
+	for _, c := range linkCandidates {
+		if bytes.Contains(source, c) {
+			in = append(in, c)
+		}
+	}
+	return in
 }
 
 // buffer is a reusable output buffer with the buffered writer goldmark wants,
@@ -168,19 +196,35 @@ func putBuffer(b *buffer) {
 // Render converts one body. Problems with the author's input come back as
 // diagnostics; rendering itself always produces output.
 func (r *Renderer) Render(in Input) (Output, []diag.Diagnostic) {
-	source := in.Source
-	doc := r.md.Parser().Parse(text.NewReader(source))
+	doc := r.withoutLinks.Parse(text.NewReader(in.Source))
+	a := r.analyse(in, doc, candidatesIn(in.Source))
+	if a.mayLink {
+		doc = r.md.Parser().Parse(text.NewReader(in.Source))
+		a = r.analyse(in, doc, nil)
+	}
+	return r.renderDoc(in, doc, a)
+}
 
-	a := analyser{
-		source:    source,
-		file:      in.File,
-		firstLine: max(in.FirstLine, 1),
-		image:     r.image,
+// analyse runs the analyser over a parsed body; with candidates, it also
+// notes whether the body's text holds one (see analyser.mayLink).
+func (r *Renderer) analyse(in Input, doc ast.Node, candidates [][]byte) *analyser {
+	a := &analyser{
+		source:     in.Source,
+		file:       in.File,
+		firstLine:  max(in.FirstLine, 1),
+		image:      r.image,
+		candidates: candidates,
 	}
 	if in.Image != nil {
 		a.image = in.Image
 	}
 	a.analyse(doc)
+	return a
+}
+
+// renderDoc renders a parsed and analysed body.
+func (r *Renderer) renderDoc(in Input, doc ast.Node, a *analyser) (Output, []diag.Diagnostic) {
+	source := in.Source
 
 	var out Output
 	out.WordCount = a.words.count

@@ -577,3 +577,46 @@ func TestSkipExcerpt(t *testing.T) {
 		t.Errorf("SkipExcerpt changed the body:\n%s\nwant\n%s", skipped.HTML, full.HTML)
 	}
 }
+
+// TestAutolinkShortcut checks that parsing without GFM's autolinks first,
+// and with them only where text could hold a bare URL or address, renders
+// exactly what GFM does: on tricky cases, this repository's posts, and the
+// benchmark corpus when WEEKNOTES_CORPUS names one.
+func TestAutolinkShortcut(t *testing.T) {
+	bodies := map[string][]byte{
+		"bare URLs":          []byte("Go to www.example.org or https://example.org/a?b=c, mail ada@example.org.\n"),
+		"only destinations":  []byte("A [link](https://example.org) and <https://auto.example.org> and\n\n[ref]: http://ref.example.org\n"),
+		"broken link syntax": []byte("text](https://example.org) and (http://x.org)\n"),
+		"code":               []byte("`https://code.example` and\n\n```\nwww.block.example\n```\n"),
+		"emphasis":           []byte("*http://x.org* _www.y.org_ ~~ftp://z.org~~ first_name@example.com\n"),
+		"label":              []byte("[www.label.example](/x)\n"),
+		"html":               []byte("<div>https://html.example</div>\n\nand <a href=\"http://x\">x</a>\n"),
+		"mention":            []byte("Thanks @ada for the review.\n"),
+	}
+	for _, glob := range []string{"../../content/posts/*.md", os.Getenv("WEEKNOTES_CORPUS") + "/content/posts/*.md"} {
+		paths, _ := filepath.Glob(glob)
+		for _, p := range paths {
+			if b, err := os.ReadFile(p); err == nil {
+				bodies[p] = b
+			}
+		}
+	}
+	r := New(Options{Image: testImage})
+	for name, src := range bodies {
+		in := Input{File: "p.md", Source: src, FirstLine: 1}
+		got, _ := r.Render(in)
+		want, _ := r.renderGFM(in)
+		if !sameRendering(got, want) {
+			t.Errorf("%s: output differs from GFM's:\n%s\nwant\n%s", name, got.HTML, want.HTML)
+		}
+	}
+	if !bytes.Contains(mustRender(t, r, "Go to www.example.org now."), []byte(`<a href="http://www.example.org">www.example.org</a>`)) {
+		t.Error("a bare www. URL is not linked")
+	}
+}
+
+func mustRender(t *testing.T, r *Renderer, src string) []byte {
+	t.Helper()
+	out, _ := r.Render(Input{File: "p.md", Source: []byte(src), FirstLine: 1})
+	return out.HTML
+}
