@@ -94,7 +94,7 @@ type postState struct {
 func NewBuilder(opts Options) *Builder {
 	b := &Builder{opts: opts, fsys: os.DirFS(opts.Source), images: newImageCache(), hl: newHighlightStore()}
 	if opts.CacheDir != "" {
-		b.hl.load(opts.CacheDir)
+		b.hl.loadInBackground(opts.CacheDir)
 	}
 	return b
 }

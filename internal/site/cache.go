@@ -22,6 +22,7 @@ const highlightFile = "highlight.gob"
 // memory for the life of a Builder (so a template edit in the preview does
 // not lex every code block again), and on disk between runs.
 type highlightStore struct {
+	loaded  chan struct{} // closed once the file's entries are in
 	mu      sync.RWMutex
 	entries map[[32]byte][]byte
 	used    map[[32]byte]bool // looked up or added since the last save
@@ -35,11 +36,26 @@ type cacheFile struct {
 }
 
 func newHighlightStore() *highlightStore {
-	return &highlightStore{entries: map[[32]byte][]byte{}, used: map[[32]byte]bool{}}
+	loaded := make(chan struct{})
+	close(loaded)
+	return &highlightStore{loaded: loaded, entries: map[[32]byte][]byte{}, used: map[[32]byte]bool{}}
+}
+
+// loadInBackground reads the cache file of dir while the caller goes on:
+// decoding megabytes of highlighted code takes tens of milliseconds that
+// reading the posts can overlap. Every other method waits for it.
+func (s *highlightStore) loadInBackground(dir string) {
+	loaded := make(chan struct{})
+	s.loaded = loaded
+	go func() {
+		defer close(loaded)
+		s.load(dir)
+	}()
 }
 
 // Get implements markdown.HighlightCache.
 func (s *highlightStore) Get(key [32]byte) ([]byte, bool) {
+	<-s.loaded
 	s.mu.RLock()
 	html, ok := s.entries[key]
 	seen := s.used[key]
@@ -54,6 +70,7 @@ func (s *highlightStore) Get(key [32]byte) ([]byte, bool) {
 
 // Put implements markdown.HighlightCache.
 func (s *highlightStore) Put(key [32]byte, html []byte) {
+	<-s.loaded
 	s.mu.Lock()
 	s.entries[key] = html
 	s.used[key] = true
@@ -85,6 +102,7 @@ func (s *highlightStore) load(dir string) {
 // it drops entries that no post used since the last save. Failing to
 // save only costs the next build time, so errors are ignored.
 func (s *highlightStore) save(dir string, prune bool) {
+	<-s.loaded
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.dirty && !(prune && len(s.used) < len(s.entries)) {
