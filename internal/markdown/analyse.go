@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	ghtml "github.com/yuin/goldmark/renderer/html"
+	xhtml "golang.org/x/net/html"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
 )
@@ -86,8 +87,17 @@ func (a *analyser) analyse(doc ast.Node) {
 			a.words.space()
 		case *ast.RawHTML:
 			a.words.space()
+			for i := range n.Segments.Len() {
+				seg := n.Segments.At(i)
+				a.checkRawImages(seg.Value(a.source), seg.Start)
+			}
 		case *ast.HTMLBlock:
 			a.countHTMLBlock(n)
+			lines := n.Lines()
+			for i := range lines.Len() {
+				seg := lines.At(i)
+				a.checkRawImages(seg.Value(a.source), seg.Start)
+			}
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			return ast.WalkSkipChildren, nil
 		case *ast.Image:
@@ -168,6 +178,56 @@ func (a *analyser) checkImage(n *ast.Image) {
 	n.SetAttribute(attrDecoding, valueAsync)
 }
 
+// checkRawImages warns about the <img> tags in raw HTML as about Markdown
+// images: a local image that does not exist, or one with no alt attribute
+// at all (alt="" is how HTML marks a decorative image, so it is accepted).
+// Raw HTML is passed through as written, so nothing is added to the tags.
+// Each line of an HTML block is checked on its own; a tag split across
+// lines is not seen.
+func (a *analyser) checkRawImages(raw []byte, offset int) {
+	if !bytes.Contains(raw, []byte("<img")) && !bytes.Contains(raw, []byte("<IMG")) && !bytes.Contains(raw, []byte("<Img")) {
+		return
+	}
+	z := xhtml.NewTokenizer(bytes.NewReader(raw))
+	at := offset
+	for {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			return
+		}
+		start := at
+		at += len(z.Raw())
+		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
+			continue
+		}
+		name, hasAttr := z.TagName()
+		if string(name) != "img" {
+			continue
+		}
+		var src string
+		var hasSrc, hasAlt bool
+		for hasAttr {
+			var key, val []byte
+			key, val, hasAttr = z.TagAttr()
+			switch string(key) {
+			case "src":
+				src, hasSrc = string(val), true
+			case "alt":
+				hasAlt = true
+			}
+		}
+		line := a.lineAt(start)
+		if !hasAlt {
+			a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, line, "image has no alt attribute"))
+		}
+		if hasSrc && a.image != nil {
+			if info := a.image(src); info.Local && !info.Found {
+				a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, line, "image not found: %s", src))
+			}
+		}
+	}
+}
+
 // Attribute names and values shared by every image; the renderer only reads them.
 var (
 	attrWidth    = []byte("width")
@@ -192,7 +252,12 @@ func (a *analyser) lineOf(n ast.Node) int {
 	if offset < 0 {
 		return a.firstLine
 	}
-	offset = min(offset, len(a.source))
+	return a.lineAt(offset)
+}
+
+// lineAt returns the file line of a byte offset into the body.
+func (a *analyser) lineAt(offset int) int {
+	offset = min(max(offset, 0), len(a.source))
 	return a.firstLine + bytes.Count(a.source[:offset], []byte{'\n'})
 }
 

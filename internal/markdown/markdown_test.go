@@ -168,6 +168,22 @@ func TestImageWarningLines(t *testing.T) {
 			want:      []string{"p.md:3: image not found: /f.png"},
 		},
 		{
+			name:      "raw HTML images, inline and in a block",
+			source:    "Text <img src=\"/x.png\"> here.\n\n<figure>\n<IMG SRC=\"/static/images/known.png\" alt=\"\">\n<img alt=\"gone\" src=\"/y.png\">\n</figure>\n",
+			firstLine: 5,
+			want: []string{
+				"p.md:5: image has no alt attribute",
+				"p.md:5: image not found: /x.png",
+				"p.md:9: image not found: /y.png",
+			},
+		},
+		{
+			name:      "raw HTML images that are remote or in code are quiet",
+			source:    "<img src=\"https://example.org/a.png\" alt=\"a\">\n\n`<img src=\"/x.png\">`\n\n    <img src=\"/y.png\">\n",
+			firstLine: 1,
+			want:      nil,
+		},
+		{
 			name:      "found and remote images are quiet",
 			source:    "![ok](/static/images/known.png)\n![remote](https://example.org/x.png)\n",
 			firstLine: 1,
