@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -222,20 +223,24 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		}
 		defer stage.abort() // removes staged files unless committed
 	}
-	put := func(p string, data []byte) *File {
+	put := func(p string, data []byte, release func()) *File {
 		if stage == nil {
-			return newFile(data)
+			f := newFile(bytes.Clone(data))
+			if release != nil {
+				release()
+			}
+			return f
 		}
-		return stage.put(p, data)
+		return stage.put(p, data, release)
 	}
 	var mu sync.Mutex
 	if err := parallel(ctx, todo, func(j *pageJob) {
-		data, d := b.theme.render(j.tmpl, j.page)
+		buf, d := b.theme.render(j.tmpl, j.page)
 		if d != nil {
 			diags.Add(*d)
 			return
 		}
-		f := put(j.out, data)
+		f := put(j.out, buf.Bytes(), func() { releaseBuffer(buf) })
 		mu.Lock()
 		out.Files[j.out] = f
 		mu.Unlock()
@@ -248,7 +253,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			out.Files[g.out] = b.last.Files[g.out]
 			continue
 		}
-		out.Files[g.out] = put(g.out, g.make())
+		out.Files[g.out] = put(g.out, g.make(), nil)
 	}
 	for name, f := range b.static {
 		out.Files[name] = f

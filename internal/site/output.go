@@ -263,6 +263,7 @@ type staging struct {
 type stageJob struct {
 	p, target string
 	data      []byte
+	release   func() // called once data is written; may be nil
 }
 
 // stageWriters is how many files are written at once. Two writers let the
@@ -286,7 +287,11 @@ func newStaging(dest string) (*staging, error) {
 		go func() {
 			defer s.done.Done()
 			for j := range jobs {
-				if err := s.write(j); err != nil {
+				err := s.write(j)
+				if j.release != nil {
+					j.release()
+				}
+				if err != nil {
 					s.mu.Lock()
 					s.errs = append(s.errs, fmt.Errorf("write %s: %w", j.p, err))
 					s.mu.Unlock()
@@ -297,11 +302,13 @@ func newStaging(dest string) (*staging, error) {
 	return s, nil
 }
 
-// put queues one file and returns its description at once.
-func (s *staging) put(p string, data []byte) *File {
+// put queues one file and returns its description at once. release, if
+// not nil, is called once data has been written and is no longer needed.
+func (s *staging) put(p string, data []byte, release func()) *File {
 	target := filepath.Join(s.dest, filepath.FromSlash(p))
-	s.jobs <- stageJob{p: p, target: target, data: data}
-	return &File{Size: int64(len(data)), Hash: hashBytes(data), Source: target}
+	f := &File{Size: int64(len(data)), Hash: hashBytes(data), Source: target}
+	s.jobs <- stageJob{p: p, target: target, data: data, release: release}
+	return f
 }
 
 // wait lets the writers finish what is queued. It may be called more than once.

@@ -164,8 +164,10 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// render executes a page template. The returned bytes are the caller's.
-func (th *theme) render(tmpl string, page *Page) ([]byte, *diag.Diagnostic) {
+// render executes a page template into a buffer from bufPool, which the
+// caller hands back with releaseBuffer once it is done with the bytes: a
+// streamed build writes them out and needs no copy of 5,500 pages.
+func (th *theme) render(tmpl string, page *Page) (*bytes.Buffer, *diag.Diagnostic) {
 	set := th.sets[tmpl]
 	if set == nil {
 		d := diag.Errorf("", 0, "no template %s", tmpl)
@@ -173,15 +175,23 @@ func (th *theme) render(tmpl string, page *Page) ([]byte, *diag.Diagnostic) {
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer bufPool.Put(buf)
 	if err := set.ExecuteTemplate(buf, "base.html", page); err != nil {
+		releaseBuffer(buf)
 		d := templateDiag(err, th.origin)
 		if page.Post != nil {
 			d.Message += " (rendering " + page.Post.Source + ")"
 		}
 		return nil, &d
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	return buf, nil
+}
+
+// releaseBuffer returns a buffer to bufPool, unless an unusually large page
+// grew it: one archive page should not pin megabytes for the rest of a run.
+func releaseBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		bufPool.Put(buf)
+	}
 }
 
 // templateErrRE matches html/template's "template: NAME:LINE:COL: message".
