@@ -97,8 +97,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Source:     root,
 		Watch:      watch,
 		WatchFiles: config.FileNames,
-		BasePath:   basePath,
-		Log:        stdout,
+		Rescope: func() []string {
+			if cfg, err := config.Load(os.DirFS(root)); err == nil {
+				return watchedFolders(cfg)
+			}
+			return nil
+		},
+		BasePath: basePath,
+		Log:      stdout,
 	})
 	if *open {
 		// The browser's request waits for the first build.

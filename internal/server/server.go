@@ -33,13 +33,17 @@ type Builder interface {
 
 // Options configure a Server.
 type Options struct {
-	Builder    Builder       // builds the site
-	Source     string        // the site's root folder: watched, and read to quote the lines errors are on
-	Watch      []string      // slash folders under Source watched with everything in them; they need not exist yet
-	WatchFiles []string      // slash files under Source watched on their own, such as the configuration file
-	BasePath   string        // path prefix the site is served under: "" or e.g. "/blog"
-	Log        io.Writer     // where build reports go; nil discards them
-	Debounce   time.Duration // quiet time after the last file event before a rebuild; 0 means DefaultDebounce
+	Builder    Builder  // builds the site
+	Source     string   // the site's root folder: watched, and read to quote the lines errors are on
+	Watch      []string // slash folders under Source watched with everything in them; they need not exist yet
+	WatchFiles []string // slash files under Source watched on their own, such as the configuration file
+	// Rescope, when set, is asked after a change to one of WatchFiles which
+	// folders to watch now, so that a configuration that moves the posts
+	// folder is followed without a restart. Nil from it keeps the folders.
+	Rescope  func() []string
+	BasePath string        // path prefix the site is served under: "" or e.g. "/blog"
+	Log      io.Writer     // where build reports go; nil discards them
+	Debounce time.Duration // quiet time after the last file event before a rebuild; 0 means DefaultDebounce
 }
 
 // Server is a running preview. Its ServeHTTP answers from the last good
@@ -151,6 +155,11 @@ loop:
 			serveErr = fmt.Errorf("serve: %w", err)
 			break loop
 		case b := <-changes:
+			if s.opts.Rescope != nil && b.touchesAny(s.opts.WatchFiles) {
+				if roots := s.opts.Rescope(); roots != nil {
+					w.setScope(roots)
+				}
+			}
 			s.build(ctx, b)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +38,19 @@ func (b batch) changed() []string {
 	return b.paths
 }
 
+// touchesAny reports whether the batch may include one of files.
+func (b batch) touchesAny(files []string) bool {
+	if b.all {
+		return true
+	}
+	for _, f := range files {
+		if slices.Contains(b.paths, path.Clean(f)) {
+			return true
+		}
+	}
+	return false
+}
+
 // watcher turns file-system events under a site's source folders into
 // batches of changed paths. fsnotify watches single folders, so the watcher
 // keeps one watch per folder, adds watches for folders created later, and
@@ -50,6 +64,8 @@ type watcher struct {
 	log      func(string)  // reports trouble with the watches themselves
 	fsw      *fsnotify.Watcher
 	dirs     map[string]bool // slash folders relative to root that have a watch; "." is the root
+	rescope  chan rescope    // new roots for run to watch, after the configuration moved a folder
+	stopped  chan struct{}   // closed when run returns
 }
 
 // newWatcher starts watching. roots and files are slash paths relative to
@@ -71,6 +87,8 @@ func newWatcher(root string, roots, files []string, debounce time.Duration, log 
 		log:      log,
 		fsw:      fsw,
 		dirs:     map[string]bool{},
+		rescope:  make(chan rescope),
+		stopped:  make(chan struct{}),
 	}
 	if err := w.addTree(".", nil); err != nil {
 		fsw.Close()
@@ -324,6 +342,7 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 	)
 	timer.Stop()
 	defer timer.Stop()
+	defer close(w.stopped)
 	for {
 		select {
 		case <-ctx.Done():
@@ -353,6 +372,9 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 				continue
 			}
 			w.log(fmt.Sprintf("watch: %v", err))
+		case r := <-w.rescope:
+			w.setRoots(r.roots)
+			close(r.done)
 		case <-quiet:
 			quiet = nil
 			if !p.empty() {
@@ -363,6 +385,40 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 			send = nil
 			ready = batch{}
 		}
+	}
+}
+
+// rescope asks run to watch other roots, and is answered by closing done
+// once their watches are in place: a build started after that reads the
+// folders whole, and any later change to them is reported.
+type rescope struct {
+	roots []string
+	done  chan struct{}
+}
+
+// setScope has run watch roots instead of the folders given so far, and
+// returns once it does. It returns at once if run has stopped.
+func (w *watcher) setScope(roots []string) {
+	r := rescope{roots: roots, done: make(chan struct{})}
+	select {
+	case w.rescope <- r:
+	case <-w.stopped:
+		return
+	}
+	select {
+	case <-r.done:
+	case <-w.stopped:
+	}
+}
+
+// setRoots watches roots instead of the folders given so far. Folders that
+// are no longer roots keep their watches, but their events are out of
+// scope; the build that follows a configuration change reads the new
+// folders whole, so nothing in them needs reporting now.
+func (w *watcher) setRoots(roots []string) {
+	w.roots = cleanAll(roots)
+	if err := w.addTree(".", nil); err != nil {
+		w.log(err.Error())
 	}
 }
 

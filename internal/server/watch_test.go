@@ -184,3 +184,59 @@ func TestWatcherDebounce(t *testing.T) {
 		t.Fatal("no batch")
 	}
 }
+
+// TestWatcherRescope follows a configuration that moves the posts to a
+// folder that was not watched at start.
+func TestWatcherRescope(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "content/posts/a.md", "a")
+	writeFile(t, dir, "notes/2021/b.md", "b")
+	w, err := newWatcher(dir, []string{"content"}, []string{"weeknotes.yaml"}, DefaultDebounce, func(msg string) { t.Error(msg) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan batch)
+	go w.run(ctx, out)
+	t.Cleanup(func() {
+		cancel()
+		<-w.stopped
+		w.Close()
+	})
+
+	writeFile(t, dir, "notes/2021/b.md", "before")
+	select {
+	case got := <-out:
+		t.Fatalf("a folder outside the roots reported %+v", got)
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	w.setScope([]string{"content", "notes"})
+	writeFile(t, dir, "notes/2021/b.md", "after")
+	select {
+	case got := <-out:
+		if want := (batch{paths: []string{"notes/2021/b.md"}}); !reflect.DeepEqual(got, want) {
+			t.Errorf("batch = %+v, want %+v", got, want)
+		}
+	case <-time.After(eventWait):
+		t.Fatal("no batch from the new root")
+	}
+}
+
+func TestBatchTouchesAny(t *testing.T) {
+	files := []string{"weeknotes.yaml", "_config.yml"}
+	tests := []struct {
+		b    batch
+		want bool
+	}{
+		{batch{paths: []string{"content/posts/a.md"}}, false},
+		{batch{paths: []string{"content/posts/a.md", "weeknotes.yaml"}}, true},
+		{batch{paths: []string{"_config.yml"}}, true},
+		{batch{all: true}, true},
+	}
+	for _, tt := range tests {
+		if got := tt.b.touchesAny(files); got != tt.want {
+			t.Errorf("%+v.touchesAny = %v, want %v", tt.b, got, tt.want)
+		}
+	}
+}
