@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"path"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
 )
@@ -60,9 +61,7 @@ func parse(file, dir string, src []byte, loc *time.Location, inDrafts bool) (*Po
 	if loc == nil {
 		loc = time.UTC
 	}
-	h := fnv.New64a()
-	h.Write(src)
-	p := &Post{Path: file, Published: true, Hash: h.Sum64()}
+	p := &Post{Path: file, Published: true, Hash: xxhash.Sum64(src)}
 	p.Name, p.RelName = names(file, dir)
 	ps := &parser{post: p, src: src, loc: loc, inDrafts: inDrafts}
 	ps.diags = checkEncoding(file, src)

@@ -1,10 +1,11 @@
 package content
 
 import (
-	"hash/fnv"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 func TestParseTagsAndCategories(t *testing.T) {
@@ -208,7 +209,7 @@ Body
 		},
 		Body:     []byte("Body\n"),
 		BodyLine: 20,
-		Hash:     fnvOf(src),
+		Hash:     hashOf(src),
 	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("Parse =\n%#v\nwant\n%#v", p, want)
@@ -272,7 +273,7 @@ func TestParseHash(t *testing.T) {
 	a, _ := parsePost("x.md", "same", nil)
 	b, _ := parsePost("y.md", "same", nil)
 	c, _ := parsePost("x.md", "same!", nil)
-	if a.Hash != b.Hash || a.Hash != fnvOf("same") {
+	if a.Hash != b.Hash || a.Hash != hashOf("same") {
 		t.Errorf("hashes of the same bytes differ or are not FNV-1a: %x %x", a.Hash, b.Hash)
 	}
 	if a.Hash == c.Hash {
@@ -280,8 +281,4 @@ func TestParseHash(t *testing.T) {
 	}
 }
 
-func fnvOf(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
-}
+func hashOf(s string) uint64 { return xxhash.Sum64String(s) }
