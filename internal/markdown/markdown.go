@@ -127,22 +127,19 @@ func New(opts Options) *Renderer {
 	// for spaces before a hard line break, which goldmark keeps only with
 	// autolinks and browsers do not show.
 	blocks := []goldmark.Extender{extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote, extension.DefinitionList}
-	build := func(exts ...goldmark.Extender) goldmark.Markdown {
-		return goldmark.New(
-			goldmark.WithExtensions(exts...),
-			goldmark.WithParserOptions(
-				// Lets authors pin an anchor that must survive a heading's rewording: ## Title {#old-id}
-				parser.WithAttribute(),
-			),
-			goldmark.WithRendererOptions(
-				html.WithUnsafe(),
-				renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Highlights), 100)),
-			),
-		)
-	}
+	// Lets authors pin an anchor that must survive a heading's rewording: ## Title {#old-id}
+	attributes := goldmark.WithParserOptions(parser.WithAttribute())
+	md := goldmark.New(
+		goldmark.WithExtensions(append(blocks, extension.Linkify)...),
+		attributes,
+		goldmark.WithRendererOptions(
+			html.WithUnsafe(),
+			renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Highlights), 100)),
+		),
+	)
 	return &Renderer{
-		md:           build(append(blocks, extension.Linkify)...),
-		withoutLinks: build(blocks...).Parser(),
+		md:           md,
+		withoutLinks: goldmark.New(goldmark.WithExtensions(blocks...), attributes).Parser(),
 		image:        opts.Image,
 	}
 }
