@@ -78,8 +78,7 @@ type postState struct {
 	rendered    bool
 	renderedOf  uint64            // post.Hash the body was rendered from
 	asked       map[string]string // link targets asked for and the URLs given
-	imagesUsed  []string          // static source paths of local images looked up
-	relIncludes []string          // site paths {% include_relative %} looked for
+	reads       []string          // site paths of files the rendering looked at: local images, {% include_relative %} files
 	html        template.HTML     // kept as a string: templates take it without a copy
 	excerpt     template.HTML
 	text        string
@@ -118,7 +117,6 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		// happens, a later build must start afresh.
 		defer func() { b.forceAll = true }()
 	}
-	var changedStatic map[string]bool
 	changedSet := make(map[string]bool, len(changed))
 	for _, c := range changed {
 		changedSet[c] = true
@@ -133,7 +131,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			return nil, &diag.BuildError{Diagnostics: diags.Sorted()}
 		}
 	} else {
-		changedStatic = b.reloadChanged(changed)
+		b.reloadChanged(changed)
 	}
 
 	cfg := b.cfg
@@ -182,7 +180,7 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	// previous rendering of every post whose inputs did not change.
 	var toRender []*postState
 	for _, ps := range included {
-		if !ps.rendered || ps.renderedOf != ps.post.Hash || !ix.stillResolves(ps.asked) || usesAny(ps.imagesUsed, changedStatic) || usesAny(ps.relIncludes, changedSet) {
+		if !ps.rendered || ps.renderedOf != ps.post.Hash || !ix.stillResolves(ps.asked) || usesAny(ps.reads, changedSet) {
 			toRender = append(toRender, ps)
 		}
 	}
@@ -361,9 +359,8 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	return nil
 }
 
-// reloadChanged re-reads the changed posts and re-walks static files. It
-// returns the changed static source paths.
-func (b *Builder) reloadChanged(changed []string) map[string]bool {
+// reloadChanged re-reads the changed posts and re-walks static files.
+func (b *Builder) reloadChanged(changed []string) {
 	changedStatic := map[string]bool{}
 	for _, c := range changed {
 		switch {
@@ -380,7 +377,6 @@ func (b *Builder) reloadChanged(changed []string) map[string]bool {
 			b.images.forget(p)
 		}
 	}
-	return changedStatic
 }
 
 // reloadPost re-reads one post, or a whole folder that appeared or went.
@@ -468,24 +464,28 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	r := &resolver{ix: ix}
 	var ds []diag.Diagnostic
 	body := p.Body
-	var included []string
+	// Which files the rendering looks at, so that a later build renders the
+	// body again when one of them changes, appears or goes.
+	var reads []string
+	var readsMu sync.Mutex
+	read := func(path string) {
+		readsMu.Lock()
+		reads = append(reads, path)
+		readsMu.Unlock()
+	}
 	if liquid.NeedsLiquid(body) {
 		var lds []diag.Diagnostic
 		body, lds = b.liquid.Render(liquid.Input{
 			File: p.Path, Body: body, FirstLine: p.BodyLine,
 			Site: siteVars, Page: liquidPageVars(ps), Resolver: r,
-			Included: func(path string) { included = append(included, path) },
+			Included: read,
 		})
 		ds = append(ds, lds...)
 	}
-	var used []string
-	var usedMu sync.Mutex
 	out, mds := b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, SkipExcerpt: p.Excerpt != "", Image: func(src string) markdown.ImageInfo {
 		info, static := b.imageLookup(src)
 		if static != "" {
-			usedMu.Lock()
-			used = append(used, static)
-			usedMu.Unlock()
+			read(static)
 		}
 		return info
 	}})
@@ -496,8 +496,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	}
 	ps.renderDiags = ds
 	ps.asked = r.asked
-	ps.imagesUsed = used
-	ps.relIncludes = included
+	ps.reads = reads
 	ps.rendered, ps.renderedOf = true, p.Hash
 	if b.opts.StreamTo != "" {
 		// A one-shot build never renders this body again: let the source go
