@@ -9,6 +9,8 @@ import (
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+
+	"github.com/weeknotes/weeknotes/internal/lexing"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -43,7 +45,7 @@ func (c *lexerCache) get(name string) chroma.Lexer {
 	if ok {
 		return lexer
 	}
-	lexer = lexers.Get(name)
+	lexer = lexing.Fast(lexers.Get(name))
 	c.mu.Lock()
 	if c.byName == nil {
 		c.byName = make(map[string]chroma.Lexer)

@@ -1,0 +1,341 @@
+// Package lexing runs chroma's regular-expression lexers with the same
+// rules and the same tokens, in about half the time.
+//
+// Chroma tries a state's rules in order at each position, and each rule is
+// a regexp2 expression anchored with \G. regexp2 skips its first-character
+// check for anchored expressions, so every rule that cannot match still
+// costs a full call into the matcher: most of the time spent highlighting a
+// Python block went there. This package compiles the lexer's rules itself,
+// records for each rule the set of characters it can start with (regexp2
+// computes it, for its unanchored searches), and only calls the matcher for
+// rules whose set holds the character at hand. Everything else (states,
+// mutators, emitters, error recovery) is chroma's, driven the way chroma's
+// own LexerState.Iterator drives it; the tests hold the two to producing
+// identical tokens on chroma's lexer test inputs.
+package lexing
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
+	"github.com/dlclark/regexp2/v2/syntax"
+)
+
+// matchTimeout is chroma's limit for one rule's match, kept so a
+// pathological expression fails the same way under both drivers.
+const matchTimeout = 250 * time.Millisecond
+
+// Fast returns a lexer that produces exactly the tokens l produces.
+// Chroma's regular-expression lexers get the filtered driver; any other
+// lexer (delegating, hand-written) is returned as it is. Each lexer is
+// wrapped once per process, so its rules are compiled once however many
+// renderers ask for it.
+func Fast(l chroma.Lexer) chroma.Lexer {
+	regex, ok := l.(*chroma.RegexLexer)
+	if !ok {
+		return l
+	}
+	if wrapper, ok := wrappers.Load(regex); ok {
+		return wrapper.(*filteredLexer)
+	}
+	wrapper, _ := wrappers.LoadOrStore(regex, &filteredLexer{RegexLexer: regex})
+	return wrapper.(*filteredLexer)
+}
+
+// wrappers maps each chroma lexer Fast has seen to its filtered lexer.
+var wrappers sync.Map
+
+// filteredLexer is a chroma RegexLexer whose Tokenise uses this package's
+// driver. The embedded lexer still answers Config, AnalyseText and the
+// rest, and still serves nested lexing (UsingSelf) with chroma's driver.
+type filteredLexer struct {
+	*chroma.RegexLexer
+
+	once  sync.Once
+	rules chroma.CompiledRules // the lexer's rules, compiled here
+	// states holds, for each state, its rules with their first-character
+	// filters, in the order chroma tries them.
+	states map[string][]filteredRule
+	err    error
+}
+
+// filteredRule is one compiled rule and the characters a match of it can
+// start with; first is nil when that set is unknown or the rule can match
+// the empty string, and then the rule is always tried.
+type filteredRule struct {
+	*chroma.CompiledRule
+	first *syntax.CharSet
+	// ascii is first for the characters below 128, as a bitmap: nearly all
+	// code is ASCII, and the set's own lookup for these sets is a search.
+	ascii [2]uint64
+}
+
+func newFilteredRule(rule *chroma.CompiledRule, first *syntax.CharSet) filteredRule {
+	r := filteredRule{CompiledRule: rule, first: first}
+	for ch := range rune(128) {
+		if first == nil || first.Contains(ch) {
+			r.ascii[ch/64] |= 1 << (ch % 64)
+		}
+	}
+	return r
+}
+
+// mayStartWith reports whether the rule can match at a position holding ch.
+func (r *filteredRule) mayStartWith(ch rune) bool {
+	if ch < 128 {
+		return r.ascii[ch/64]&(1<<(ch%64)) != 0
+	}
+	return r.first == nil || r.first.Contains(ch)
+}
+
+// compile builds the rules as chroma's RegexLexer does (same expressions,
+// flags and compile-time mutators such as include and combined), into
+// CompiledRule values of its own so chroma's copy is left untouched.
+func (l *filteredLexer) compile() error {
+	raw, err := l.Rules()
+	if err != nil {
+		return err
+	}
+	config := l.Config()
+	flags := ""
+	if !config.NotMultiline {
+		flags += "m"
+	}
+	if config.CaseInsensitive {
+		flags += "i"
+	}
+	if config.DotAll {
+		flags += "s"
+	}
+	rules := chroma.CompiledRules{}
+	firsts := map[*chroma.CompiledRule]*syntax.CharSet{}
+	for state, stateRules := range raw {
+		rules[state] = nil
+		for i, rule := range stateRules {
+			pattern := "(?:" + rule.Pattern + ")"
+			if flags != "" {
+				pattern = "(?" + flags + ")" + pattern
+			}
+			pattern = `\G` + pattern
+			re, err := regexp2.Compile(pattern)
+			if err != nil {
+				return fmt.Errorf("%s: failed to compile rule %s.%d: %w", config.Name, state, i, err)
+			}
+			re.MatchTimeout = matchTimeout
+			compiled := &chroma.CompiledRule{Rule: rule, Regexp: re}
+			firsts[compiled] = firstChars(pattern)
+			rules[state] = append(rules[state], compiled)
+		}
+	}
+	// Compile-time mutators rewrite the rule lists (an include splices
+	// another state's rules in), and each rewrite may expose another, so
+	// start over after each one, as chroma does.
+restart:
+	seen := map[chroma.LexerMutator]bool{}
+	for state := range rules {
+		for i := range rules[state] {
+			mutator, ok := rules[state][i].Mutator.(chroma.LexerMutator)
+			if !ok {
+				continue
+			}
+			if seen[mutator] {
+				return fmt.Errorf("%s: mutator %T seen twice", config.Name, mutator)
+			}
+			seen[mutator] = true
+			if err := mutator.MutateLexer(rules, state, i); err != nil {
+				return fmt.Errorf("%s: %w", config.Name, err)
+			}
+			goto restart
+		}
+	}
+	states := make(map[string][]filteredRule, len(rules))
+	for state, stateRules := range rules {
+		filtered := make([]filteredRule, len(stateRules))
+		for i, rule := range stateRules {
+			if validate, ok := rule.Type.(chroma.ValidatingEmitter); ok {
+				if err := validate.ValidateEmitter(rule); err != nil {
+					return fmt.Errorf("%s: %s: %s: %w", config.Name, state, rule.Pattern, err)
+				}
+			}
+			filtered[i] = newFilteredRule(rule, firsts[rule])
+		}
+		states[state] = filtered
+	}
+	l.rules, l.states = rules, states
+	return nil
+}
+
+// firstChars returns the characters a match of pattern can start with, as
+// regexp2 computes them for its own unanchored searches, or nil when it
+// cannot say (the pattern may match the empty string, for one).
+func firstChars(pattern string) *syntax.CharSet {
+	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
+	if err != nil {
+		return nil
+	}
+	code, err := syntax.Write(tree)
+	if err != nil || code.FcPrefix == nil || code.RightToLeft {
+		return nil
+	}
+	set := code.FcPrefix.PrefixSet
+	return &set
+}
+
+// Tokenise returns an iterator over the tokens of text, the tokens chroma's
+// own Tokenise would give.
+func (l *filteredLexer) Tokenise(options *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	l.once.Do(func() { l.err = l.compile() })
+	if l.err != nil {
+		return nil, l.err
+	}
+	if options == nil {
+		options = &chroma.TokeniseOptions{State: "root", EnsureLF: true}
+	}
+	if options.EnsureLF {
+		text = ensureLF(text)
+	}
+	newlineAdded := false
+	if !options.Nested && l.Config().EnsureNL && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+		newlineAdded = true
+	}
+	it := &iterator{
+		lexer:        l,
+		startState:   options.State,
+		newlineAdded: newlineAdded,
+		state: &chroma.LexerState{
+			Registry:       lexers.GlobalLexerRegistry,
+			Lexer:          l.RegexLexer,
+			Text:           []rune(text),
+			Stack:          []string{options.State},
+			Rules:          l.rules,
+			MutatorContext: map[any]any{},
+		},
+	}
+	return it.next, nil
+}
+
+// iterator is one run of the lexer over one text.
+type iterator struct {
+	lexer        *filteredLexer
+	state        *chroma.LexerState
+	startState   string
+	newlineAdded bool
+	pending      []chroma.Iterator // emitters' token streams, innermost last
+}
+
+// drain returns the next token the pending emitters hold, or EOF when
+// they hold none.
+func (it *iterator) drain() chroma.Token {
+	for len(it.pending) > 0 {
+		n := len(it.pending) - 1
+		t := it.pending[n]()
+		if t.Type == chroma.Ignore {
+			continue
+		}
+		if t == chroma.EOF {
+			it.pending = it.pending[:n]
+			continue
+		}
+		return t
+	}
+	return chroma.EOF
+}
+
+// next follows chroma's LexerState.Iterator step for step, with the rule
+// search filtered.
+func (it *iterator) next() chroma.Token {
+	l := it.state
+	end := len(l.Text)
+	if it.newlineAdded {
+		end--
+	}
+	for l.Pos < end && len(l.Stack) > 0 {
+		if t := it.drain(); t != chroma.EOF {
+			return t
+		}
+		l.State = l.Stack[len(l.Stack)-1]
+		rules, ok := l.Rules[l.State]
+		if !ok {
+			panic("unknown state " + l.State)
+		}
+		index, rule, groups, namedGroups := matchRules(l.Text, l.Pos, rules, it.lexer.states[l.State])
+		if groups == nil {
+			// As in Pygments: an unmatched newline empties the stack and
+			// lexing goes on from the start state, so one unclosed string
+			// does not spoil the rest of the block.
+			if l.Text[l.Pos] == '\n' && l.State != it.startState {
+				l.Stack = []string{it.startState}
+				continue
+			}
+			l.Pos++
+			return chroma.Token{Type: chroma.Error, Value: string(l.Text[l.Pos-1 : l.Pos])}
+		}
+		l.Rule = index
+		l.Groups = groups
+		l.NamedGroups = namedGroups
+		l.Pos += utf8.RuneCountInString(groups[0])
+		if rule.Mutator != nil {
+			if err := rule.Mutator.Mutate(l); err != nil {
+				panic(err)
+			}
+		}
+		if rule.Type != nil {
+			it.pending = append(it.pending, rule.Type.Emit(l.Groups, l))
+		}
+	}
+	if t := it.drain(); t != chroma.EOF {
+		return t
+	}
+	if l.Pos != len(l.Text) && len(l.Stack) == 0 {
+		value := string(l.Text[l.Pos:])
+		l.Pos = len(l.Text)
+		return chroma.Token{Type: chroma.Error, Value: value}
+	}
+	return chroma.EOF
+}
+
+// matchRules returns the first of a state's rules that matches at pos,
+// with its groups, or nil groups when none does. The rules are the live
+// ones, which a lexer may replace while lexing (Raku does, for its
+// user-chosen delimiters); a filter is only used while its rule is still
+// the one in that place.
+func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []filteredRule) (int, *chroma.CompiledRule, []string, map[string]string) {
+	var ch rune = -1
+	if pos < len(text) {
+		ch = text[pos]
+	}
+	for i, rule := range rules {
+		if ch >= 0 && i < len(filtered) && filtered[i].CompiledRule == rule && !filtered[i].mayStartWith(ch) {
+			continue
+		}
+		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
+		if match == nil || err != nil || match.RuneIndex != pos {
+			continue
+		}
+		matched := match.Groups()
+		groups := make([]string, 0, len(matched))
+		namedGroups := make(map[string]string, len(matched))
+		for _, g := range matched {
+			value := g.String()
+			namedGroups[g.Name] = value
+			groups = append(groups, value)
+		}
+		return i, rule, groups, namedGroups
+	}
+	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// ensureLF turns \r\n and lone \r into \n, as chroma does before lexing.
+func ensureLF(text string) string {
+	if !strings.Contains(text, "\r") {
+		return text
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+}
