@@ -1,21 +1,23 @@
 // Package lexing runs chroma's regular-expression lexers with the same
-// rules and the same tokens, in about half the time.
+// rules and the same tokens, in about a third of the time.
 //
 // Chroma tries a state's rules in order at each position, and each rule is
 // a regexp2 expression anchored with \G. regexp2 skips its first-character
 // check for anchored expressions, so every rule that cannot match still
 // costs a full call into the matcher: most of the time spent highlighting a
 // Python block went there. This package compiles the lexer's rules itself,
-// records for each rule the set of characters it can start with (regexp2
-// computes it, for its unanchored searches), and only calls the matcher for
-// rules whose set holds the character at hand. Everything else (states,
-// mutators, emitters, error recovery) is chroma's, driven the way chroma's
-// own LexerState.Iterator drives it; the tests hold the two to producing
-// identical tokens on chroma's lexer test inputs.
+// works out from each expression's syntax tree which characters a match can
+// start with (and whether it must start a line), and only calls the matcher
+// for rules that can match at the position at hand. It also skips building
+// the map of groups by name for rules whose groups no one reads by name.
+// Everything else (states, mutators, emitters, error recovery) is chroma's,
+// driven the way chroma's own LexerState.Iterator drives it; the tests hold
+// the output to chroma's recorded tokens for its lexer test inputs.
 package lexing
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +26,6 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/dlclark/regexp2/v2"
-	"github.com/dlclark/regexp2/v2/syntax"
 )
 
 // matchTimeout is chroma's limit for one rule's match, kept so a
@@ -59,39 +60,41 @@ type filteredLexer struct {
 
 	once  sync.Once
 	rules chroma.CompiledRules // the lexer's rules, compiled here
-	// states holds, for each state, its rules with their first-character
-	// filters, in the order chroma tries them.
+	// states holds, for each state, its rules with where each can start,
+	// in the order chroma tries them.
 	states map[string][]filteredRule
 	err    error
 }
 
-// filteredRule is one compiled rule and the characters a match of it can
-// start with; first is nil when that set is unknown or the rule can match
-// the empty string, and then the rule is always tried.
+// filteredRule is one compiled rule and where a match of it can start.
 type filteredRule struct {
 	*chroma.CompiledRule
-	first *syntax.CharSet
-	// ascii is first for the characters below 128, as a bitmap: nearly all
-	// code is ASCII, and the set's own lookup for these sets is a search.
-	ascii [2]uint64
+	start startSet
+	// plain marks a rule whose groups by name no one reads: it has no named
+	// groups, emits one token type, and at most pushes or pops states.
+	// Chroma builds the name-to-group map for every match; for these rules
+	// it is left empty, which was a fifth of the time spent lexing.
+	plain bool
 }
 
-func newFilteredRule(rule *chroma.CompiledRule, first *syntax.CharSet) filteredRule {
-	r := filteredRule{CompiledRule: rule, first: first}
-	for ch := range rune(128) {
-		if first == nil || first.Contains(ch) {
-			r.ascii[ch/64] |= 1 << (ch % 64)
+// isPlain reports whether a rule's groups by name go unread: they are only
+// read by chroma's ByGroupNames emitter and by lexers' own Go code
+// (mutators and emitters of their own), never by a token type or by a push
+// or pop.
+func isPlain(rule *chroma.CompiledRule) bool {
+	for _, name := range rule.Regexp.GetGroupNames() {
+		if _, err := strconv.Atoi(name); err != nil {
+			return false
 		}
 	}
-	return r
-}
-
-// mayStartWith reports whether the rule can match at a position holding ch.
-func (r *filteredRule) mayStartWith(ch rune) bool {
-	if ch < 128 {
-		return r.ascii[ch/64]&(1<<(ch%64)) != 0
+	if _, ok := rule.Type.(chroma.TokenType); rule.Type != nil && !ok {
+		return false
 	}
-	return r.first == nil || r.first.Contains(ch)
+	if rule.Mutator == nil {
+		return true
+	}
+	kind, ok := rule.Mutator.(chroma.SerialisableMutator)
+	return ok && (kind.MutatorKind() == "push" || kind.MutatorKind() == "pop")
 }
 
 // compile builds the rules as chroma's RegexLexer does (same expressions,
@@ -114,7 +117,7 @@ func (l *filteredLexer) compile() error {
 		flags += "s"
 	}
 	rules := chroma.CompiledRules{}
-	firsts := map[*chroma.CompiledRule]*syntax.CharSet{}
+	starts := map[*chroma.CompiledRule]startSet{}
 	for state, stateRules := range raw {
 		rules[state] = nil
 		for i, rule := range stateRules {
@@ -129,7 +132,7 @@ func (l *filteredLexer) compile() error {
 			}
 			re.MatchTimeout = matchTimeout
 			compiled := &chroma.CompiledRule{Rule: rule, Regexp: re}
-			firsts[compiled] = firstChars(pattern)
+			starts[compiled] = startOf(pattern)
 			rules[state] = append(rules[state], compiled)
 		}
 	}
@@ -163,28 +166,12 @@ restart:
 					return fmt.Errorf("%s: %s: %s: %w", config.Name, state, rule.Pattern, err)
 				}
 			}
-			filtered[i] = newFilteredRule(rule, firsts[rule])
+			filtered[i] = filteredRule{CompiledRule: rule, start: starts[rule], plain: isPlain(rule)}
 		}
 		states[state] = filtered
 	}
 	l.rules, l.states = rules, states
 	return nil
-}
-
-// firstChars returns the characters a match of pattern can start with, as
-// regexp2 computes them for its own unanchored searches, or nil when it
-// cannot say (the pattern may match the empty string, for one).
-func firstChars(pattern string) *syntax.CharSet {
-	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
-	if err != nil {
-		return nil
-	}
-	code, err := syntax.Write(tree)
-	if err != nil || code.FcPrefix == nil || code.RightToLeft {
-		return nil
-	}
-	set := code.FcPrefix.PrefixSet
-	return &set
 }
 
 // Tokenise returns an iterator over the tokens of text, the tokens chroma's
@@ -307,20 +294,29 @@ func (it *iterator) next() chroma.Token {
 // user-chosen delimiters); a filter is only used while its rule is still
 // the one in that place.
 func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []filteredRule) (int, *chroma.CompiledRule, []string, map[string]string) {
-	var ch rune = -1
-	if pos < len(text) {
-		ch = text[pos]
-	}
 	for i, rule := range rules {
-		if ch >= 0 && i < len(filtered) && filtered[i].CompiledRule == rule && !filtered[i].mayStartWith(ch) {
-			continue
+		plain := false
+		if i < len(filtered) && filtered[i].CompiledRule == rule {
+			if !filtered[i].start.mayMatchAt(text, pos) {
+				continue
+			}
+			plain = filtered[i].plain
 		}
 		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
 		if match == nil || err != nil || match.RuneIndex != pos {
 			continue
 		}
+		if plain && match.GroupCount() == 1 {
+			return i, rule, []string{match.String()}, noNamedGroups
+		}
 		matched := match.Groups()
 		groups := make([]string, 0, len(matched))
+		if plain {
+			for _, g := range matched {
+				groups = append(groups, g.String())
+			}
+			return i, rule, groups, noNamedGroups
+		}
 		namedGroups := make(map[string]string, len(matched))
 		for _, g := range matched {
 			value := g.String()
@@ -331,6 +327,11 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []f
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
 }
+
+// noNamedGroups stands in for the groups by name of a plain rule's match.
+// Nothing reads it; were something to write to it, the write would fail
+// loudly rather than leak into another match.
+var noNamedGroups map[string]string
 
 // ensureLF turns \r\n and lone \r into \n, as chroma does before lexing.
 func ensureLF(text string) string {

@@ -1,0 +1,229 @@
+package lexing
+
+import (
+	"unicode"
+
+	"github.com/dlclark/regexp2/v2/syntax"
+)
+
+// startSet is what a rule's match can begin with, for skipping the rules
+// that cannot match at a position without running them.
+type startSet struct {
+	// ascii has bit c set when the match may start with the ASCII
+	// character c.
+	ascii [2]uint64
+	// nonASCII reports whether the match may start with a character
+	// beyond ASCII. Such characters are rare in code, so they are not told
+	// apart: any of them lets the rule be tried.
+	nonASCII bool
+	// lineStart and textStart report that the expression begins with ^
+	// (multiline) or \A: it can only match at the start of a line, or of
+	// the text.
+	lineStart, textStart bool
+}
+
+// anyStart lets every rule be tried everywhere: the set of an expression
+// that can match the empty string, or that this analysis does not follow.
+var anyStart = startSet{ascii: [2]uint64{^uint64(0), ^uint64(0)}, nonASCII: true}
+
+// mayMatchAt reports whether the rule can match at pos in text.
+func (s *startSet) mayMatchAt(text []rune, pos int) bool {
+	if s.textStart && pos != 0 {
+		return false
+	}
+	if s.lineStart && pos != 0 && text[pos-1] != '\n' {
+		return false
+	}
+	if pos >= len(text) {
+		return true
+	}
+	if ch := text[pos]; ch < 128 {
+		return s.ascii[ch/64]&(1<<(ch%64)) != 0
+	}
+	return s.nonASCII
+}
+
+func (s *startSet) add(ch rune) {
+	if ch < 128 {
+		s.ascii[ch/64] |= 1 << (ch % 64)
+	} else {
+		s.nonASCII = true
+	}
+}
+
+func (s *startSet) union(o startSet) {
+	s.ascii[0] |= o.ascii[0]
+	s.ascii[1] |= o.ascii[1]
+	s.nonASCII = s.nonASCII || o.nonASCII
+}
+
+// foldCase adds the other case of every ASCII letter in the set, and any
+// character beyond ASCII (the Kelvin sign folds to k), for nodes the
+// parser left case-insensitive.
+func (s *startSet) foldCase() {
+	for ch := rune('A'); ch <= 'z'; ch++ {
+		if s.ascii[ch/64]&(1<<(ch%64)) != 0 && unicode.IsLetter(ch) {
+			s.add(unicode.ToUpper(ch))
+			s.add(unicode.ToLower(ch))
+		}
+	}
+	s.nonASCII = true
+}
+
+// startOf returns the start set of a compiled rule's expression, as parsed
+// by regexp2 (so with its optimisations applied), or anyStart.
+func startOf(pattern string) startSet {
+	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
+	if err != nil || tree.Options&syntax.RightToLeft != 0 {
+		return anyStart
+	}
+	s, nullable, ok := first(tree.Root)
+	if !ok || nullable {
+		return anyStart
+	}
+	s.lineStart, s.textStart = leadingAnchors(tree.Root)
+	return s
+}
+
+// first computes the classic FIRST set of a node: the characters its
+// matches can start with, whether it can match the empty string, and
+// whether the analysis knows the node at all (ok false: assume anything).
+// Zero-width nodes (anchors, lookarounds) consume nothing, so they add
+// nothing and are nullable; a lookahead only narrows what follows, so
+// ignoring it keeps the set a superset of the truth.
+func first(n *syntax.RegexNode) (s startSet, nullable, ok bool) {
+	if n.T == syntax.NtPosLook || n.T == syntax.NtNegLook {
+		return s, true, true // a lookbehind is parsed right to left: not entered
+	}
+	if n.Options&syntax.RightToLeft != 0 {
+		return anyStart, true, false
+	}
+	defer func() {
+		if ok && n.Options&syntax.IgnoreCase != 0 {
+			s.foldCase()
+		}
+	}()
+	switch n.T {
+	case syntax.NtOne:
+		s.add(n.Ch)
+		return s, false, true
+	case syntax.NtNotone:
+		s = anyStart
+		if n.Ch < 128 {
+			s.ascii[n.Ch/64] &^= 1 << (n.Ch % 64)
+		}
+		return s, false, true
+	case syntax.NtSet:
+		return setStart(n.Set), false, true
+	case syntax.NtMulti:
+		if len(n.Str) == 0 {
+			return s, true, true
+		}
+		s.add(n.Str[0])
+		return s, false, true
+	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		s.add(n.Ch)
+		return s, n.M == 0, true
+	case syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic:
+		s = anyStart
+		if n.Ch < 128 {
+			s.ascii[n.Ch/64] &^= 1 << (n.Ch % 64)
+		}
+		return s, n.M == 0, true
+	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		return setStart(n.Set), n.M == 0, true
+	case syntax.NtBol, syntax.NtEol, syntax.NtBoundary, syntax.NtNonboundary,
+		syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtBeginning,
+		syntax.NtStart, syntax.NtEndZ, syntax.NtEnd, syntax.NtEmpty,
+		syntax.NtUpdateBumpalong, syntax.NtResetCapture, syntax.NtPosLook, syntax.NtNegLook:
+		return s, true, true
+	case syntax.NtNothing:
+		return s, false, true
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) != 1 {
+			return anyStart, true, false
+		}
+		return first(n.Children[0])
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if len(n.Children) != 1 {
+			return anyStart, true, false
+		}
+		s, nullable, ok = first(n.Children[0])
+		return s, nullable || n.M == 0, ok
+	case syntax.NtConcatenate:
+		for _, child := range n.Children {
+			cs, cnull, cok := first(child)
+			if !cok {
+				return anyStart, true, false
+			}
+			s.union(cs)
+			if !cnull {
+				return s, false, true
+			}
+		}
+		return s, true, true
+	case syntax.NtAlternate:
+		for _, child := range n.Children {
+			cs, cnull, cok := first(child)
+			if !cok {
+				return anyStart, true, false
+			}
+			s.union(cs)
+			nullable = nullable || cnull
+		}
+		return s, nullable, true
+	}
+	// Back-references, conditionals and anything newer: not followed.
+	return anyStart, true, false
+}
+
+// setStart is the start set of one character class.
+func setStart(set *syntax.CharSet) startSet {
+	s := startSet{nonASCII: true}
+	for ch := range rune(128) {
+		if set.Contains(ch) {
+			s.add(ch)
+		}
+	}
+	return s
+}
+
+// leadingAnchors reports whether the expression, before it consumes any
+// character, asserts ^ in multiline mode (start of a line) or \A or ^
+// otherwise (start of the text). Only anchors every match must pass are
+// counted: those on the leading path of concatenations and groups.
+func leadingAnchors(n *syntax.RegexNode) (lineStart, textStart bool) {
+	for {
+		switch n.T {
+		case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+			if len(n.Children) != 1 {
+				return
+			}
+			n = n.Children[0]
+			continue
+		case syntax.NtConcatenate:
+			for _, child := range n.Children {
+				switch child.T {
+				case syntax.NtBol:
+					lineStart = true
+				case syntax.NtBeginning:
+					textStart = true
+				case syntax.NtStart, syntax.NtEmpty, syntax.NtBoundary, syntax.NtNonboundary,
+					syntax.NtECMABoundary, syntax.NtNonECMABoundary, syntax.NtPosLook, syntax.NtNegLook:
+					// zero-width: the next child still starts at the same place
+				case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic, syntax.NtConcatenate:
+					l, t := leadingAnchors(child)
+					return lineStart || l, textStart || t
+				default:
+					return
+				}
+			}
+			return
+		case syntax.NtBol:
+			return true, false
+		case syntax.NtBeginning:
+			return false, true
+		}
+		return
+	}
+}
