@@ -70,6 +70,8 @@ type filteredLexer struct {
 type filteredRule struct {
 	*chroma.CompiledRule
 	start startSet
+	// direct, when set, matches the rule without regexp2.
+	direct *directMatch
 	// plain marks a rule whose groups by name no one reads: it has no named
 	// groups, emits one token type, and at most pushes or pops states.
 	// Chroma builds the name-to-group map for every match; for these rules
@@ -118,6 +120,7 @@ func (l *filteredLexer) compile() error {
 	}
 	rules := chroma.CompiledRules{}
 	starts := map[*chroma.CompiledRule]startSet{}
+	directs := map[*chroma.CompiledRule]*directMatch{}
 	for state, stateRules := range raw {
 		rules[state] = nil
 		for i, rule := range stateRules {
@@ -133,6 +136,7 @@ func (l *filteredLexer) compile() error {
 			re.MatchTimeout = matchTimeout
 			compiled := &chroma.CompiledRule{Rule: rule, Regexp: re}
 			starts[compiled] = startOf(pattern)
+			directs[compiled] = directOf(pattern)
 			rules[state] = append(rules[state], compiled)
 		}
 	}
@@ -166,7 +170,7 @@ restart:
 					return fmt.Errorf("%s: %s: %s: %w", config.Name, state, rule.Pattern, err)
 				}
 			}
-			filtered[i] = filteredRule{CompiledRule: rule, start: starts[rule], plain: isPlain(rule)}
+			filtered[i] = filteredRule{CompiledRule: rule, start: starts[rule], direct: directs[rule], plain: isPlain(rule)}
 		}
 		states[state] = filtered
 	}
@@ -297,10 +301,22 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []f
 	for i, rule := range rules {
 		plain := false
 		if i < len(filtered) && filtered[i].CompiledRule == rule {
-			if !filtered[i].start.mayMatchAt(text, pos) {
+			f := &filtered[i]
+			if !f.start.mayMatchAt(text, pos) {
 				continue
 			}
-			plain = filtered[i].plain
+			if f.direct != nil {
+				n := f.direct.match(text, pos)
+				if n < 0 {
+					continue
+				}
+				value := string(text[pos : pos+n])
+				if f.plain {
+					return i, rule, []string{value}, noNamedGroups
+				}
+				return i, rule, []string{value}, map[string]string{"0": value}
+			}
+			plain = f.plain
 		}
 		match, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
 		if match == nil || err != nil || match.RuneIndex != pos {
