@@ -72,6 +72,8 @@ type filteredRule struct {
 	start startSet
 	// direct, when set, matches the rule without regexp2.
 	direct *directMatch
+	// literals, when set, holds the strings a match must begin with.
+	literals *literalSet
 	// plain marks a rule whose groups by name no one reads: it has no named
 	// groups, emits one token type, and at most pushes or pops states.
 	// Chroma builds the name-to-group map for every match; for these rules
@@ -121,6 +123,7 @@ func (l *filteredLexer) compile() error {
 	rules := chroma.CompiledRules{}
 	starts := map[*chroma.CompiledRule]startSet{}
 	directs := map[*chroma.CompiledRule]*directMatch{}
+	literals := map[*chroma.CompiledRule]*literalSet{}
 	for state, stateRules := range raw {
 		rules[state] = nil
 		for i, rule := range stateRules {
@@ -137,6 +140,7 @@ func (l *filteredLexer) compile() error {
 			compiled := &chroma.CompiledRule{Rule: rule, Regexp: re}
 			starts[compiled] = startOf(pattern)
 			directs[compiled] = directOf(pattern)
+			literals[compiled] = literalsOf(pattern)
 			rules[state] = append(rules[state], compiled)
 		}
 	}
@@ -170,7 +174,7 @@ restart:
 					return fmt.Errorf("%s: %s: %s: %w", config.Name, state, rule.Pattern, err)
 				}
 			}
-			filtered[i] = filteredRule{CompiledRule: rule, start: starts[rule], direct: directs[rule], plain: isPlain(rule)}
+			filtered[i] = filteredRule{CompiledRule: rule, start: starts[rule], direct: directs[rule], literals: literals[rule], plain: isPlain(rule)}
 		}
 		states[state] = filtered
 	}
@@ -315,6 +319,9 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []f
 					return i, rule, []string{value}, noNamedGroups
 				}
 				return i, rule, []string{value}, map[string]string{"0": value}
+			}
+			if f.literals != nil && !f.literals.mayMatchAt(text, pos) {
+				continue
 			}
 			plain = f.plain
 		}

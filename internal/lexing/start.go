@@ -227,3 +227,123 @@ func leadingAnchors(n *syntax.RegexNode) (lineStart, textStart bool) {
 		return
 	}
 }
+
+// literalSet holds the strings an expression must begin with when its
+// first consuming part is a literal or a list of them, as in chroma's
+// keyword rules: (return|raise|...)\b. A rule is only handed to regexp2
+// when the text at hand begins with one of them; most identifiers share a
+// first letter with some keyword and nothing more.
+type literalSet struct {
+	// byFirst lists the literals by their first character, for the ASCII
+	// ones; a literal beginning beyond ASCII leaves the set unused.
+	byFirst [128][][]rune
+}
+
+// mayMatchAt reports whether text at pos begins with one of the literals.
+func (l *literalSet) mayMatchAt(text []rune, pos int) bool {
+	if pos >= len(text) || text[pos] >= 128 {
+		return false // every literal begins with an ASCII character
+	}
+	rest := text[pos:]
+next:
+	for _, lit := range l.byFirst[text[pos]] {
+		if len(lit) > len(rest) {
+			continue
+		}
+		for i, ch := range lit {
+			if rest[i] != ch {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// literalsOf returns the literal set of a compiled rule's expression, or
+// nil when its start is not a literal or a list of them.
+func literalsOf(pattern string) *literalSet {
+	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
+	if err != nil || tree.Options&(syntax.RightToLeft|syntax.IgnoreCase) != 0 {
+		return nil
+	}
+	lits, _, ok := leadingLiterals(tree.Root)
+	if !ok || len(lits) == 0 {
+		return nil
+	}
+	set := &literalSet{}
+	for _, lit := range lits {
+		if len(lit) == 0 || lit[0] >= 128 {
+			return nil
+		}
+		set.byFirst[lit[0]] = append(set.byFirst[lit[0]], lit)
+	}
+	return set
+}
+
+// maxLiterals bounds a literal set, so a rule like [ab][cd][ef]... does not
+// multiply into thousands of strings; past it the set stays shorter.
+const maxLiterals = 64
+
+// leadingLiterals returns strings one of which every match of n begins
+// with, whether a match of n is exactly one of them (complete), and
+// whether n's start is made of characters, strings and alternations of
+// them at all (ok). A concatenation extends the strings while its parts
+// are complete: the parser turns (return|raise) into r(?:eturn|aise).
+func leadingLiterals(n *syntax.RegexNode) (lits [][]rune, complete, ok bool) {
+	if n.Options&(syntax.RightToLeft|syntax.IgnoreCase) != 0 {
+		return nil, false, false
+	}
+	switch n.T {
+	case syntax.NtOne:
+		return [][]rune{{n.Ch}}, true, true
+	case syntax.NtMulti:
+		return [][]rune{n.Str}, true, len(n.Str) > 0
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		if len(n.Children) != 1 {
+			return nil, false, false
+		}
+		return leadingLiterals(n.Children[0])
+	case syntax.NtAlternate:
+		complete = true
+		for _, child := range n.Children {
+			childLits, childComplete, childOK := leadingLiterals(child)
+			if !childOK {
+				return nil, false, false
+			}
+			lits = append(lits, childLits...)
+			complete = complete && childComplete
+		}
+		return lits, complete, true
+	case syntax.NtConcatenate:
+		lits = [][]rune{nil}
+		started := false
+		for _, child := range n.Children {
+			switch child.T {
+			case syntax.NtStart, syntax.NtBol, syntax.NtBeginning, syntax.NtBoundary,
+				syntax.NtNonboundary, syntax.NtECMABoundary, syntax.NtNonECMABoundary,
+				syntax.NtEmpty, syntax.NtPosLook, syntax.NtNegLook:
+				if !started {
+					continue // zero-width: the next node starts at the same place
+				}
+				return lits, false, true
+			}
+			childLits, childComplete, childOK := leadingLiterals(child)
+			if !childOK || len(lits)*len(childLits) > maxLiterals {
+				return lits, false, started
+			}
+			longer := make([][]rune, 0, len(lits)*len(childLits))
+			for _, prefix := range lits {
+				for _, lit := range childLits {
+					longer = append(longer, append(append([]rune(nil), prefix...), lit...))
+				}
+			}
+			lits, started = longer, true
+			if !childComplete {
+				return lits, false, true
+			}
+		}
+		return lits, true, started
+	}
+	return nil, false, false
+}

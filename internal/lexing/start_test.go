@@ -65,3 +65,47 @@ func TestStartOf(t *testing.T) {
 		t.Error("characters beyond ASCII must always be tried")
 	}
 }
+
+// TestLiteralsOf checks which rules get a literal prefilter and that it
+// lets through exactly the texts beginning with one of the literals.
+func TestLiteralsOf(t *testing.T) {
+	tests := []struct {
+		pattern string
+		pass    []string // texts the filter must let through
+		stop    []string // texts it must stop
+		none    bool     // no literal set: the filter does not apply
+	}{
+		{pattern: `(return|raise|range)\b`, pass: []string{"return x", "raise", "ranger"}, stop: []string{"rows", "r", "", "Return"}},
+		{pattern: `(?<!\.)(self|cls)\b`, pass: []string{"self.x", "cls"}, stop: []string{"sel", "class"}},
+		{pattern: `(import)(\s+)`, pass: []string{"import os"}, stop: []string{"impart"}},
+		{pattern: `\b(if|fi)`, pass: []string{"if", "fi"}, stop: []string{"of"}},
+		{pattern: `:=|==`, pass: []string{":=", "=="}, stop: []string{":", "=!"}},
+		{pattern: `(?i)(select|from)`, none: true},
+		{pattern: `(a|b*)`, none: true},
+		{pattern: `[a-z]+`, none: true},
+		{pattern: `(日本|x)`, none: true},
+	}
+	for _, tt := range tests {
+		l := literalsOf(`\G(?m)(?:` + tt.pattern + `)`)
+		if tt.none {
+			if l != nil {
+				t.Errorf("%q: got a literal set", tt.pattern)
+			}
+			continue
+		}
+		if l == nil {
+			t.Errorf("%q: no literal set", tt.pattern)
+			continue
+		}
+		for _, text := range tt.pass {
+			if !l.mayMatchAt([]rune(" "+text), 1) {
+				t.Errorf("%q stops %q", tt.pattern, text)
+			}
+		}
+		for _, text := range tt.stop {
+			if l.mayMatchAt([]rune(" "+text), 1) {
+				t.Errorf("%q lets %q through", tt.pattern, text)
+			}
+		}
+	}
+}
