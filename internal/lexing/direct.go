@@ -61,12 +61,10 @@ func (d *directMatch) match(text []rune, pos int) int {
 	return at - pos
 }
 
-// directOf returns a direct matcher for a compiled rule's expression
-// (\G, flags, then the rule's pattern), or nil when its shape is not one
-// this package matches by itself.
-func directOf(pattern string) *directMatch {
-	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
-	if err != nil || tree.Options&(syntax.RightToLeft|syntax.IgnoreCase) != 0 {
+// directOf returns a direct matcher for a parsed rule, or nil when its
+// shape is not one this package matches by itself.
+func directOf(tree *syntax.RegexTree) *directMatch {
+	if tree == nil {
 		return nil
 	}
 	root := tree.Root

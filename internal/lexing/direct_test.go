@@ -34,7 +34,7 @@ func TestDirectMatch(t *testing.T) {
 	texts := []string{"", "x", "xxxxx y", "  \t\n  x", "abc_12 def", `"a\$b"`, "select SELECT", "$((1+2))", ":= ==", "12.5e3", "日本 語\n"}
 	for _, tt := range tests {
 		full := `\G(?m)(?:` + tt.pattern + `)`
-		d := directOf(full)
+		d := directOf(parseRule(full))
 		if (d != nil) != tt.direct {
 			t.Errorf("%q: direct %v, want %v", tt.pattern, d != nil, tt.direct)
 			continue

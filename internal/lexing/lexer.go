@@ -138,9 +138,10 @@ func (l *filteredLexer) compile() error {
 			}
 			re.MatchTimeout = matchTimeout
 			compiled := &chroma.CompiledRule{Rule: rule, Regexp: re}
-			starts[compiled] = startOf(pattern)
-			directs[compiled] = directOf(pattern)
-			literals[compiled] = literalsOf(pattern)
+			tree := parseRule(pattern)
+			starts[compiled] = startOf(tree)
+			directs[compiled] = directOf(tree)
+			literals[compiled] = literalsOf(tree)
 			rules[state] = append(rules[state], compiled)
 		}
 	}

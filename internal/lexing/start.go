@@ -70,11 +70,21 @@ func (s *startSet) foldCase() {
 	s.nonASCII = true
 }
 
-// startOf returns the start set of a compiled rule's expression, as parsed
-// by regexp2 (so with its optimisations applied), or anyStart.
-func startOf(pattern string) startSet {
+// parseRule parses a compiled rule's expression (\G, flags, then the
+// rule's pattern) as regexp2 does, so with its optimisations applied, for
+// startOf, directOf and literalsOf. Expressions compiled with global
+// options these analyses do not follow give nil.
+func parseRule(pattern string) *syntax.RegexTree {
 	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
-	if err != nil || tree.Options&syntax.RightToLeft != 0 {
+	if err != nil || tree.Options&(syntax.RightToLeft|syntax.IgnoreCase) != 0 {
+		return nil
+	}
+	return tree
+}
+
+// startOf returns the start set of a parsed rule, or anyStart.
+func startOf(tree *syntax.RegexTree) startSet {
+	if tree == nil {
 		return anyStart
 	}
 	s, nullable, ok := first(tree.Root)
@@ -260,11 +270,10 @@ next:
 	return false
 }
 
-// literalsOf returns the literal set of a compiled rule's expression, or
-// nil when its start is not a literal or a list of them.
-func literalsOf(pattern string) *literalSet {
-	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
-	if err != nil || tree.Options&(syntax.RightToLeft|syntax.IgnoreCase) != 0 {
+// literalsOf returns the literal set of a parsed rule, or nil when its
+// start is not a literal or a list of them.
+func literalsOf(tree *syntax.RegexTree) *literalSet {
+	if tree == nil {
 		return nil
 	}
 	lits, _, ok := leadingLiterals(tree.Root)

@@ -34,7 +34,7 @@ func TestStartOf(t *testing.T) {
 		{pattern: ``, any: true},
 	}
 	for _, tt := range tests {
-		s := startOf(`\G(?m)(?:` + tt.pattern + `)`)
+		s := startOf(parseRule(`\G(?m)(?:` + tt.pattern + `)`))
 		if tt.any {
 			if s != anyStart {
 				t.Errorf("%q: got a filter %+v, want every position tried", tt.pattern, s)
@@ -58,10 +58,10 @@ func TestStartOf(t *testing.T) {
 			t.Errorf("%q: tried in the middle of a line", tt.pattern)
 		}
 	}
-	if s := startOf(`\G(?:\Aabc)`); !s.textStart || s.mayMatchAt([]rune("\na"), 1) || !s.mayMatchAt([]rune("a"), 0) {
+	if s := startOf(parseRule(`\G(?:\Aabc)`)); !s.textStart || s.mayMatchAt([]rune("\na"), 1) || !s.mayMatchAt([]rune("a"), 0) {
 		t.Errorf(`\A: got %+v, want only the start of the text`, s)
 	}
-	if s := startOf(`\G(?:[a-z]+)`); !s.mayMatchAt([]rune("é"), 0) {
+	if s := startOf(parseRule(`\G(?:[a-z]+)`)); !s.mayMatchAt([]rune("é"), 0) {
 		t.Error("characters beyond ASCII must always be tried")
 	}
 }
@@ -86,7 +86,7 @@ func TestLiteralsOf(t *testing.T) {
 		{pattern: `(日本|x)`, none: true},
 	}
 	for _, tt := range tests {
-		l := literalsOf(`\G(?m)(?:` + tt.pattern + `)`)
+		l := literalsOf(parseRule(`\G(?m)(?:` + tt.pattern + `)`))
 		if tt.none {
 			if l != nil {
 				t.Errorf("%q: got a literal set", tt.pattern)
