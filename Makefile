@@ -69,7 +69,7 @@ BENCH_TMP ?= $(shell test -d /dev/shm && echo /dev/shm)
 
 bench: corpus $(VERSITYGW)
 	TMPDIR=$(or $(BENCH_TMP),$${TMPDIR:-/tmp}) WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./internal/site
-	WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench Tokenise -benchmem -benchtime 3x ./internal/lexing
+	WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench Tokenise -benchmem -benchtime 3x ./internal/highlight
 	$(GO) test -run '^$$' -bench SaveToReload -benchmem -benchtime 30x ./internal/server
 	$(GO) test -run '^$$' -bench NoChangePublish -benchmem -benchtime 3x ./internal/publish
 

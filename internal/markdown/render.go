@@ -6,11 +6,9 @@ import (
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 
-	"github.com/weeknotes/weeknotes/internal/lexing"
+	"github.com/weeknotes/weeknotes/internal/highlight"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -20,7 +18,6 @@ import (
 // nodeRenderer overrides goldmark's HTML for headings (to add the anchor
 // link) and fenced code (to highlight it).
 type nodeRenderer struct {
-	formatter  *chromahtml.Formatter
 	lexers     lexerCache
 	highlights HighlightCache // may be nil
 }
@@ -45,7 +42,7 @@ func (c *lexerCache) get(name string) chroma.Lexer {
 	if ok {
 		return lexer
 	}
-	lexer = lexing.Fast(lexers.Get(name))
+	lexer = highlight.Fast(lexers.Get(name))
 	c.mu.Lock()
 	if c.byName == nil {
 		c.byName = make(map[string]chroma.Lexer)
@@ -58,15 +55,7 @@ func (c *lexerCache) get(name string) chroma.Lexer {
 }
 
 func newNodeRenderer(highlights HighlightCache) *nodeRenderer {
-	return &nodeRenderer{
-		highlights: highlights,
-		// Classes rather than inline styles: the colours live in one
-		// stylesheet that can switch with the reader's dark-mode setting.
-		formatter: chromahtml.New(
-			chromahtml.WithClasses(true),
-			chromahtml.PreventSurroundingPre(true),
-		),
-	}
+	return &nodeRenderer{highlights: highlights}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.
@@ -174,9 +163,8 @@ func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, o
 	}
 	var b bytes.Buffer
 	b.Grow(len(code) * 3)
-	// The style only matters for inline styles; with classes any will do.
-	if err := r.formatter.Format(&b, styles.Fallback, iterator); err != nil {
-		return nil, false
-	}
+	// Classes rather than inline styles: the colours live in one
+	// stylesheet that can switch with the reader's dark-mode setting.
+	highlight.WriteHTML(&b, iterator.Tokens())
 	return b.Bytes(), true
 }

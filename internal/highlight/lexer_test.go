@@ -1,4 +1,4 @@
-package lexing
+package highlight
 
 import (
 	"bytes"
@@ -198,8 +198,8 @@ func TestNonRegexLexerUnchanged(t *testing.T) {
 // weeknotes posts use most, and ones with many states and mutators.
 var fuzzLanguages = []string{"go", "python", "bash", "yaml", "json", "rego", "javascript", "html", "css", "rust", "sql", "c++", "ruby", "toml", "diff", "dockerfile", "php", "perl", "lua", "haskell"}
 
-// FuzzSameTokens holds the filtered driver to chroma's tokens on any text
-// in any of fuzzLanguages.
+// FuzzSameTokens holds the filtered driver to chroma's tokens, and
+// WriteHTML to chroma's formatter, on any text in any of fuzzLanguages.
 func FuzzSameTokens(f *testing.F) {
 	f.Add(uint8(0), "package main\n\nfunc main() { println(\"hi\") }\n")
 	f.Add(uint8(1), "def f(x):\n    '''doc'''\n    return x ** 2  # square\n")
@@ -223,5 +223,6 @@ func FuzzSameTokens(f *testing.F) {
 		if !reflect.DeepEqual(want, got) {
 			t.Errorf("%s %q: %s", l.Config().Name, text, firstDifference(want, got))
 		}
+		sameHTML(t, l.Config().Name, tokens(t, chroma.Coalesce(Fast(l)), text))
 	})
 }
