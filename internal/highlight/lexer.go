@@ -214,6 +214,9 @@ func (l *filteredLexer) Tokenise(options *chroma.TokeniseOptions, text string) (
 		startState:   options.State,
 		newlineAdded: newlineAdded,
 		state: &chroma.LexerState{
+			// Where emitters such as Using look up nested languages. A
+			// lexer's own registry is not exported; weeknotes' lexers all
+			// come from the global one (lexers.Get).
 			Registry:       lexers.GlobalLexerRegistry,
 			Lexer:          l.RegexLexer,
 			Text:           []rune(text),
