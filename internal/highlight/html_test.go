@@ -2,12 +2,10 @@ package highlight
 
 import (
 	"bytes"
-	"os"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
@@ -34,28 +32,6 @@ func sameHTML(t testing.TB, what string, tokens []chroma.Token) {
 			i++
 		}
 		t.Errorf("%s: HTML differs from chroma's at byte %d: chroma %.80q, WriteHTML %.80q", what, i, want[i:], got.Bytes()[i:])
-	}
-}
-
-// TestHTMLSameAsChroma writes the tokens of every input of chroma's lexer
-// tests, for every lexer, and compares with chroma's formatter.
-func TestHTMLSameAsChroma(t *testing.T) {
-	inputs := chromaInputs(t)
-	for name, paths := range inputs {
-		l := lexers.Get(name)
-		if l == nil {
-			continue // TestSameTokensAsChroma reports it
-		}
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			for _, path := range paths {
-				data, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				sameHTML(t, path, tokens(t, chroma.Coalesce(Fast(l)), string(data)))
-			}
-		})
 	}
 }
 

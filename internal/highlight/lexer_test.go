@@ -85,13 +85,15 @@ func chromaInputs(t testing.TB) map[string][]string {
 	return inputs
 }
 
-// TestSameTokensAsChroma lexes every input of chroma's lexer tests with
-// the filtered driver. Where chroma records the tokens its own driver gives
-// (NAME.expected, chroma's JSON of the coalesced tokens), the output must be
-// those bytes; elsewhere it must equal what chroma's driver gives now.
-// Comparing with the recorded tokens spares running chroma's slower driver,
-// which matters under the race detector.
-func TestSameTokensAsChroma(t *testing.T) {
+// TestSameAsChroma lexes every input of chroma's lexer tests with the
+// filtered driver and writes its HTML. Where chroma records the tokens its
+// own driver gives (NAME.expected, chroma's JSON of the coalesced tokens),
+// the output must be those bytes; elsewhere it must equal what chroma's
+// driver gives now. The HTML must be what chroma's formatter writes for
+// the same tokens, for every lexer (those Fast leaves as they are too).
+// Comparing with the recorded tokens spares running chroma's slower
+// driver, which matters under the race detector.
+func TestSameAsChroma(t *testing.T) {
 	inputs := chromaInputs(t)
 	var compared atomic.Int32
 	t.Run("inputs", func(t *testing.T) {
@@ -102,12 +104,18 @@ func TestSameTokensAsChroma(t *testing.T) {
 				continue
 			}
 			fast := Fast(l)
-			if _, ok := fast.(*filteredLexer); !ok {
-				continue // not a regex lexer: Fast hands it back unchanged
-			}
+			_, filtered := fast.(*filteredLexer)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				for _, path := range paths {
+					if !filtered {
+						data, err := os.ReadFile(path)
+						if err != nil {
+							t.Fatal(err)
+						}
+						sameHTML(t, path, tokens(t, chroma.Coalesce(l), string(data)))
+						continue
+					}
 					sameTokensAsChroma(t, l, fast, path)
 					compared.Add(1)
 				}
@@ -117,11 +125,12 @@ func TestSameTokensAsChroma(t *testing.T) {
 	if n := compared.Load(); n < 200 {
 		t.Errorf("only %d of chroma's test inputs went through the filtered driver", n)
 	} else {
-		t.Logf("%d inputs for %d lexers gave the same tokens", n, len(inputs))
+		t.Logf("%d inputs for %d lexers gave the same tokens and HTML", n, len(inputs))
 	}
 }
 
-// sameTokensAsChroma checks the filtered driver's tokens for one input.
+// sameTokensAsChroma checks the filtered driver's tokens for one input,
+// and the HTML WriteHTML makes of them.
 func sameTokensAsChroma(t *testing.T, l, fast chroma.Lexer, path string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -129,6 +138,7 @@ func sameTokensAsChroma(t *testing.T, l, fast chroma.Lexer, path string) {
 		t.Fatal(err)
 	}
 	got := tokens(t, chroma.Coalesce(fast), string(data))
+	sameHTML(t, path, got)
 	expected, err := os.ReadFile(strings.TrimSuffix(path, ".actual") + ".expected")
 	if errors.Is(err, fs.ErrNotExist) {
 		if want := tokens(t, chroma.Coalesce(l), string(data)); !reflect.DeepEqual(want, got) {
