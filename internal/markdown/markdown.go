@@ -68,8 +68,10 @@ func HighlightKey(lexer, code string) [32]byte {
 	return key
 }
 
-// highlightFormat names the shape of highlighted output; change it when the
-// formatter's options change.
+// highlightFormat names the shape of highlighted output; change it when
+// what highlight.WriteHTML writes changes (it writes what chroma's HTML
+// formatter writes with classes, so cached output stays valid across the
+// switch from one to the other).
 const highlightFormat = "chroma-classes-v1"
 
 // ImageInfo describes one image.

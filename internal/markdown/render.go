@@ -7,12 +7,12 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
-
-	"github.com/weeknotes/weeknotes/internal/highlight"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/weeknotes/weeknotes/internal/highlight"
 )
 
 // nodeRenderer overrides goldmark's HTML for headings (to add the anchor
