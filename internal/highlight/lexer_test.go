@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -235,4 +236,30 @@ func FuzzSameTokens(f *testing.F) {
 		}
 		sameHTML(t, l.Config().Name, tokens(t, chroma.Coalesce(Fast(l)), text))
 	})
+}
+
+// TestConcurrentUse lexes with one lexer from several goroutines at once,
+// from before its rules are compiled, as a parallel build does; the race
+// detector (make test) watches the shared rules.
+func TestConcurrentUse(t *testing.T) {
+	for _, name := range []string{"go", "python", "bash", "yaml"} {
+		l := lexers.Get(name)
+		fast := &filteredLexer{RegexLexer: l.(*chroma.RegexLexer)} // not yet compiled
+		text := "x = 1\nif x:\n    print('a \\' b')  # c\n"
+		want := tokens(t, l, text)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				it, err := fast.Tokenise(nil, text)
+				if err != nil {
+					t.Errorf("%s: %v", name, err) // not Fatal: this is not the test's goroutine
+					return
+				}
+				if got := it.Tokens(); !reflect.DeepEqual(want, got) {
+					t.Errorf("%s: %s", name, firstDifference(want, got))
+				}
+			})
+		}
+		wg.Wait()
+	}
 }
