@@ -27,7 +27,7 @@ var pageKinds = []string{"post", "home", "archive", "tags", "tag", "series-list"
 // theme is a parsed set of templates: the default theme with the site's own
 // templates/ laid over it, file by file.
 type theme struct {
-	sets   map[string]*template.Template // page template file ("post.html") → set to execute
+	sets   map[string]*setPool // page template file ("post.html") → its set, cloned per rendering goroutine
 	origin map[string]string             // template file → path for messages
 	assets map[string][]byte             // output path ("assets/style.css") → bytes
 	hash   uint64                        // of every template and asset, for page fingerprints
@@ -67,7 +67,7 @@ func subOrNil(fsys fs.FS, dir string) fs.FS {
 
 // loadTheme parses every page template with base.html and the partials.
 func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.Diagnostic) {
-	th := &theme{sets: map[string]*template.Template{}, origin: map[string]string{}, assets: map[string][]byte{}}
+	th := &theme{sets: map[string]*setPool{}, origin: map[string]string{}, assets: map[string][]byte{}}
 	var ds []diag.Diagnostic
 	files := map[string][]byte{} // name relative to the templates folder → bytes
 	collect := func(fsys fs.FS, label func(string) string) {
@@ -151,7 +151,7 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 			}
 		}
 		if ok {
-			th.sets[page] = set
+			th.sets[page] = &setPool{proto: set}
 		}
 	}
 	for _, k := range pageKinds {
@@ -162,17 +162,54 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 	return th, ds
 }
 
+// setPool hands each rendering goroutine a copy of one page's template
+// set. Goroutines executing one shared set serialise on its locks:
+// html/template locks the set's name space on every execution, and
+// text/template its function table on every function call, about 150 times
+// a page in the default theme. Clones have locks of their own.
+type setPool struct {
+	proto *template.Template // parsed and never executed, since html/template clones only those
+
+	mu   sync.Mutex
+	free []*template.Template // clones not in use
+}
+
+// get returns a clone for one goroutine's use until it calls put.
+func (p *setPool) get() (*template.Template, error) {
+	p.mu.Lock()
+	if n := len(p.free); n > 0 {
+		t := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		return t, nil
+	}
+	p.mu.Unlock()
+	return p.proto.Clone()
+}
+
+func (p *setPool) put(t *template.Template) {
+	p.mu.Lock()
+	p.free = append(p.free, t)
+	p.mu.Unlock()
+}
+
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // render executes a page template into a buffer from bufPool, which the
 // caller hands back with releaseBuffer once it is done with the bytes: a
 // streamed build writes them out and needs no copy of 5,500 pages.
 func (th *theme) render(tmpl string, page *Page) (*bytes.Buffer, *diag.Diagnostic) {
-	set := th.sets[tmpl]
-	if set == nil {
+	pool := th.sets[tmpl]
+	if pool == nil {
 		d := diag.Errorf("", 0, "no template %s", tmpl)
 		return nil, &d
 	}
+	set, err := pool.get()
+	if err != nil {
+		d := templateDiag(err, th.origin)
+		return nil, &d
+	}
+	defer pool.put(set)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	if err := set.ExecuteTemplate(buf, "base.html", page); err != nil {
