@@ -28,10 +28,10 @@ var pageKinds = []string{"post", "home", "archive", "tags", "tag", "series-list"
 // templates/ laid over it, file by file.
 type theme struct {
 	sets   map[string]*setPool // page template file ("post.html") → its set, cloned per rendering goroutine
-	origin map[string]string             // template file → path for messages
-	assets map[string][]byte             // output path ("assets/style.css") → bytes
-	hash   uint64                        // of every template and asset, for page fingerprints
-	styles []string                      // stylesheet URLs with baseurl and a content hash
+	origin map[string]string   // template file → path for messages
+	assets map[string][]byte   // output path ("assets/style.css") → bytes
+	hash   uint64              // of every template and asset, for page fingerprints
+	styles []string            // stylesheet URLs with baseurl and a content hash
 }
 
 // overlayFS reads from top, falling back to bottom: a site's template
