@@ -8,7 +8,6 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
-	"os"
 	"path"
 	"regexp"
 	"runtime"
@@ -25,6 +24,7 @@ import (
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/fileio"
 	"github.com/weeknotes/weeknotes/internal/liquid"
 	"github.com/weeknotes/weeknotes/internal/markdown"
 	"github.com/weeknotes/weeknotes/internal/series"
@@ -92,7 +92,7 @@ type postState struct {
 
 // NewBuilder returns a Builder for the site described by opts.
 func NewBuilder(opts Options) *Builder {
-	b := &Builder{opts: opts, fsys: os.DirFS(opts.Source), images: newImageCache(), hl: newHighlightStore()}
+	b := &Builder{opts: opts, fsys: fileio.DirFS(opts.Source), images: newImageCache(), hl: newHighlightStore()}
 	if opts.CacheDir != "" {
 		b.hl.loadInBackground(opts.CacheDir)
 	}

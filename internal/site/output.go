@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/weeknotes/weeknotes/internal/fileio"
 )
 
 // MarkerFile is written at the root of every output folder. Its presence
@@ -175,13 +177,13 @@ func sameContent(target string, f *File) (bool, error) {
 	if err != nil || info.Size() != f.Size || !info.Mode().IsRegular() {
 		return false, err
 	}
-	have, err := os.ReadFile(target)
+	have, err := fileio.ReadFile(target)
 	if err != nil {
 		return false, err
 	}
 	want := f.Data
 	if f.Source != "" {
-		if want, err = os.ReadFile(f.Source); err != nil {
+		if want, err = fileio.ReadFile(f.Source); err != nil {
 			return false, err
 		}
 	}
@@ -328,7 +330,7 @@ func (s *staging) write(j stageJob) error {
 		s.mu.Lock()
 		s.pending[j.target] = ""
 		s.mu.Unlock()
-		return os.WriteFile(j.target, j.data, 0o644)
+		return fileio.WriteFile(j.target, j.data, 0o644)
 	}
 	if same, err := sameContent(j.target, &File{Data: j.data, Size: int64(len(j.data))}); err == nil && same {
 		s.mu.Lock()
@@ -340,7 +342,7 @@ func (s *staging) write(j stageJob) error {
 		return err
 	}
 	tmp := filepath.Join(filepath.Dir(j.target), ".tmp-"+filepath.Base(j.target)+"-"+strconv.FormatUint(rand.Uint64(), 36))
-	if err := os.WriteFile(tmp, j.data, 0o644); err != nil {
+	if err := fileio.WriteFile(tmp, j.data, 0o644); err != nil {
 		os.Remove(tmp)
 		return err
 	}
