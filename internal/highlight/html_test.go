@@ -45,3 +45,27 @@ func TestHTMLEveryTokenType(t *testing.T) {
 	all = append(all, chroma.Token{Type: chroma.TokenType(1234567), Value: "unknown type"})
 	sameHTML(t, "every token type", all)
 }
+
+// TestHTMLLineSplitting covers how chroma splits tokens at newlines: an
+// empty tail after a newline is dropped, an empty token is kept, except
+// alone on the last line.
+func TestHTMLLineSplitting(t *testing.T) {
+	kw, text := chroma.Keyword, chroma.Text
+	tests := []struct {
+		name   string
+		tokens []chroma.Token
+	}{
+		{"nothing", nil},
+		{"empty token alone", []chroma.Token{{Type: kw, Value: ""}}},
+		{"empty token alone on the last line", []chroma.Token{{Type: kw, Value: "if\n"}, {Type: kw, Value: ""}}},
+		{"empty token opening a line that goes on", []chroma.Token{{Type: kw, Value: "if\n"}, {Type: kw, Value: ""}, {Type: text, Value: "x"}}},
+		{"empty token before a newline", []chroma.Token{{Type: kw, Value: ""}, {Type: text, Value: "\nx"}}},
+		{"two empty tokens on the last line", []chroma.Token{{Type: text, Value: "a\n"}, {Type: kw, Value: ""}, {Type: kw, Value: ""}}},
+		{"empty token inside a line", []chroma.Token{{Type: text, Value: "a"}, {Type: kw, Value: ""}, {Type: text, Value: "b"}}},
+		{"newlines only", []chroma.Token{{Type: text, Value: "\n\n\n"}}},
+		{"many lines in one token", []chroma.Token{{Type: chroma.LiteralString, Value: "\"a\nb\n\nc\""}, {Type: text, Value: "\n"}}},
+	}
+	for _, tt := range tests {
+		sameHTML(t, tt.name, tt.tokens)
+	}
+}
