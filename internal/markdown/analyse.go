@@ -477,76 +477,77 @@ func truncateText(s string, maxRunes int) string {
 // punctuation is not counted; each Chinese or Japanese character counts as a
 // word, as those scripts do not separate words with spaces.
 type wordCounter struct {
-	count   int
-	inWord  bool
-	counted bool
+	count int
+	state wordState
 }
 
-func (w *wordCounter) space() { w.inWord = false }
+// wordState is where the counter stands in the text.
+type wordState uint8
+
+const (
+	betweenWords wordState = iota // after a space, or at the start
+	inUncounted                   // in a run of non-space characters with no letter or digit yet
+	inCounted                     // in a word already counted
+)
+
+func (w *wordCounter) space() { w.state = betweenWords }
 
 func (w *wordCounter) add(b []byte) {
+	st, n := w.state, w.count
 	for i := 0; i < len(b); {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch asciiClass[c] {
-			case classSpace:
-				w.inWord = false
-			case classLetter:
-				w.letter()
-			default:
-				w.other()
-			}
+		if c := b[i]; c < utf8.RuneSelf {
+			// Most text is ASCII: one table step a byte, without branches
+			// that the text's letters and spaces would keep mispredicting.
+			step := asciiSteps[st][c]
+			st, n, i = step&stateMask, n+int(step>>countShift), i+1
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
 		i += size
 		switch {
 		case unicode.IsSpace(r):
-			w.inWord = false
+			st = betweenWords
 		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
-			w.count++
-			w.inWord = false
+			n++
+			st = betweenWords
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
-			w.letter()
+			if st != inCounted {
+				n++
+			}
+			st = inCounted
 		default:
-			w.other()
+			if st == betweenWords {
+				st = inUncounted
+			}
 		}
 	}
+	w.state, w.count = st, n
 }
 
-// ASCII byte classes for wordCounter: text is mostly ASCII, and one table
-// lookup per byte beats three range tests.
-const (
-	classOther byte = iota
-	classSpace
-	classLetter
-)
-
-var asciiClass = func() (t [utf8.RuneSelf]byte) {
-	for c := range t {
-		switch {
-		case c <= ' ':
-			t[c] = classSpace
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
-			t[c] = classLetter
+// asciiSteps[state][c] is the state after ASCII byte c, in the low bits,
+// and whether c begins a counted word, at countShift.
+var asciiSteps = func() (t [3][utf8.RuneSelf]wordState) {
+	for st := range t {
+		for c := range t[st] {
+			switch {
+			case c <= ' ':
+				t[st][c] = betweenWords
+			case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+				t[st][c] = inCounted
+				if wordState(st) != inCounted {
+					t[st][c] |= 1 << countShift
+				}
+			case wordState(st) == betweenWords:
+				t[st][c] = inUncounted
+			default:
+				t[st][c] = wordState(st)
+			}
 		}
 	}
 	return t
 }()
 
-func (w *wordCounter) letter() {
-	if !w.inWord {
-		w.inWord, w.counted = true, false
-	}
-	if !w.counted {
-		w.count++
-		w.counted = true
-	}
-}
-
-func (w *wordCounter) other() {
-	if !w.inWord {
-		w.inWord, w.counted = true, false
-	}
-}
+const (
+	stateMask  wordState = 3
+	countShift           = 2
+)
