@@ -231,27 +231,38 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		}
 		return stage.put(p, data, release)
 	}
+	// Pages and generated files (feeds, sitemap, assets) render together,
+	// so that neither waits for the other on an idle core.
 	var mu sync.Mutex
-	if err := parallel(ctx, todo, func(j *pageJob) {
-		buf, d := b.theme.render(j.tmpl, j.page)
-		if d != nil {
-			diags.Add(*d)
-			return
-		}
-		f := put(j.out, buf.Bytes(), func() { releaseBuffer(buf) })
-		mu.Lock()
-		out.Files[j.out] = f
-		mu.Unlock()
-	}); err != nil {
-		return nil, err
-	}
+	var work []func()
 	for _, g := range b.generated(sd, included, global) {
 		prints[g.out] = g.print
 		if old, ok := b.prints[g.out]; ok && old == g.print && b.last != nil && b.last.Files[g.out] != nil && b.last.Files[g.out].Data != nil {
 			out.Files[g.out] = b.last.Files[g.out]
 			continue
 		}
-		out.Files[g.out] = put(g.out, g.make(), nil)
+		work = append(work, func() {
+			f := put(g.out, g.make(), nil)
+			mu.Lock()
+			out.Files[g.out] = f
+			mu.Unlock()
+		})
+	}
+	for _, j := range todo {
+		work = append(work, func() {
+			buf, d := b.theme.render(j.tmpl, j.page)
+			if d != nil {
+				diags.Add(*d)
+				return
+			}
+			f := put(j.out, buf.Bytes(), func() { releaseBuffer(buf) })
+			mu.Lock()
+			out.Files[j.out] = f
+			mu.Unlock()
+		})
+	}
+	if err := parallel(ctx, work, func(do func()) { do() }); err != nil {
+		return nil, err
 	}
 	for name, f := range b.static {
 		out.Files[name] = f
