@@ -93,7 +93,7 @@ func onlyDefinitions(source []byte) bool {
 // both alike, so that difference alone does not count.
 func sameRendering(a, b Output) bool {
 	norm := func(o Output) Output {
-		o.HTML = spaceBeforeBreak.ReplaceAll(o.HTML, []byte("<br>"))
+		o.HTML = spaceBeforeBreak.ReplaceAllString(o.HTML, "<br>")
 		o.Excerpt = spaceBeforeBreak.ReplaceAll(o.Excerpt, []byte("<br>"))
 		return o
 	}

@@ -100,7 +100,7 @@ type Input struct {
 
 // Output is the rendered body.
 type Output struct {
-	HTML      []byte    // the body
+	HTML      string    // the body
 	Excerpt   []byte    // HTML of the first paragraph (inline content, e.g. `Hello <em>world</em>`), for lists and feeds
 	Text      string    // plain text of the first paragraph, for <meta name=description>, at most MaxTextRunes on a word boundary
 	WordCount int       // words in the body text (not counting code)
@@ -233,7 +233,7 @@ func (r *Renderer) renderDoc(in Input, doc ast.Node, a *analyser) (Output, []dia
 	defer putBuffer(buf)
 	// The renderer's only errors come from the writer, and a bytes.Buffer does not fail.
 	_ = r.md.Renderer().Render(buf.w, source, doc)
-	out.HTML = bytes.Clone(buf.Bytes())
+	out.HTML = buf.String()
 
 	if p := a.excerpt; p != nil && !in.SkipExcerpt {
 		out.Text = truncateText(plainText(source, p), MaxTextRunes)

@@ -38,7 +38,7 @@ func testImage(src string) ImageInfo {
 // returns, in a comment, so one file shows a reviewer the whole result.
 func goldenText(file string, out Output, ds []diag.Diagnostic) []byte {
 	var b bytes.Buffer
-	b.Write(out.HTML)
+	b.WriteString(out.HTML)
 	b.WriteString("<!--\n")
 	fmt.Fprintf(&b, "excerpt: %s\n", out.Excerpt)
 	fmt.Fprintf(&b, "text: %s\n", out.Text)
@@ -239,7 +239,7 @@ func TestImageAttributes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, _ := r.Render(Input{File: "p.md", Source: []byte(tt.source), FirstLine: 1})
-			if !bytes.Contains(out.HTML, []byte(tt.want)) {
+			if !strings.Contains(out.HTML, tt.want) {
 				t.Errorf("HTML %s\ndoes not contain %s", out.HTML, tt.want)
 			}
 		})
@@ -251,7 +251,7 @@ func TestNilImageFuncTreatsImagesAsRemote(t *testing.T) {
 	if len(ds) != 0 {
 		t.Errorf("diagnostics %v, want none", ds)
 	}
-	if bytes.Contains(out.HTML, []byte("width=")) {
+	if strings.Contains(out.HTML, "width=") {
 		t.Errorf("HTML %s has a width without an image lookup", out.HTML)
 	}
 }
@@ -327,7 +327,7 @@ func TestHeadingAnchor(t *testing.T) {
 	out, _ := New(Options{}).Render(Input{File: "p.md", Source: []byte("## Outside work\n\n# Title\n"), FirstLine: 1})
 	want := `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Link to this section">#</a></h2>` + "\n" +
 		`<h1 id="title">Title</h1>` + "\n"
-	if string(out.HTML) != want {
+	if out.HTML != want {
 		t.Errorf("HTML\n got %s\nwant %s", out.HTML, want)
 	}
 }
@@ -435,7 +435,7 @@ func TestExcerpt(t *testing.T) {
 
 func TestExcerptLeavesBodyFootnotes(t *testing.T) {
 	out, _ := New(Options{}).Render(Input{File: "p.md", Source: []byte("Claim[^1].\n\n[^1]: Source."), FirstLine: 1})
-	if !bytes.Contains(out.HTML, []byte(`href="#fn:1"`)) {
+	if !strings.Contains(out.HTML, `href="#fn:1"`) {
 		t.Errorf("body lost its footnote reference: %s", out.HTML)
 	}
 }
@@ -514,12 +514,12 @@ func TestCodeBlocks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out, _ := r.Render(Input{File: "p.md", Source: []byte(tt.source), FirstLine: 1})
 			for _, w := range tt.want {
-				if !bytes.Contains(out.HTML, []byte(w)) {
+				if !strings.Contains(out.HTML, w) {
 					t.Errorf("HTML %s\ndoes not contain %s", out.HTML, w)
 				}
 			}
 			for _, w := range tt.notWant {
-				if bytes.Contains(out.HTML, []byte(w)) {
+				if strings.Contains(out.HTML, w) {
 					t.Errorf("HTML %s\ncontains %s", out.HTML, w)
 				}
 			}
@@ -567,7 +567,7 @@ func TestConcurrentRender(t *testing.T) {
 			for i := range 10 {
 				k := (g + i) % len(sources)
 				got, _ := r.Render(Input{File: "p.md", Source: []byte(sources[k]), FirstLine: 1})
-				if !bytes.Equal(got.HTML, want[k].HTML) || !bytes.Equal(got.Excerpt, want[k].Excerpt) {
+				if got.HTML != want[k].HTML || !bytes.Equal(got.Excerpt, want[k].Excerpt) {
 					errs <- fmt.Sprintf("source %d rendered differently under concurrency", k)
 					return
 				}
@@ -589,7 +589,7 @@ func TestSkipExcerpt(t *testing.T) {
 	if len(skipped.Excerpt) != 0 || skipped.Text != "" {
 		t.Errorf("SkipExcerpt rendered an excerpt: %q, text %q", skipped.Excerpt, skipped.Text)
 	}
-	if !bytes.Equal(full.HTML, skipped.HTML) || full.WordCount != skipped.WordCount {
+	if full.HTML != skipped.HTML || full.WordCount != skipped.WordCount {
 		t.Errorf("SkipExcerpt changed the body:\n%s\nwant\n%s", skipped.HTML, full.HTML)
 	}
 }
@@ -634,5 +634,5 @@ func TestAutolinkShortcut(t *testing.T) {
 func mustRender(t *testing.T, r *Renderer, src string) []byte {
 	t.Helper()
 	out, _ := r.Render(Input{File: "p.md", Source: []byte(src), FirstLine: 1})
-	return out.HTML
+	return []byte(out.HTML)
 }

@@ -95,15 +95,15 @@ func TestSeedPostImages(t *testing.T) {
 	grafana := image("/static/images/grafana-latency-dashboard.png")
 	wantImg := `src="/static/images/grafana-latency-dashboard.png" alt="Screenshot of a Grafana dashboard`
 	wantSize := fmt.Sprintf(`width="%d" height="%d" loading="lazy" decoding="async">`, grafana.Width, grafana.Height)
-	i := bytes.Index(out.HTML, []byte(wantImg))
+	i := strings.Index(out.HTML, wantImg)
 	if i < 0 {
 		t.Fatalf("HTML has no %s", wantImg)
 	}
-	if end := bytes.IndexByte(out.HTML[i:], '>'); !bytes.Contains(out.HTML[i:i+end+1], []byte(wantSize)) {
+	if end := strings.IndexByte(out.HTML[i:], '>'); !strings.Contains(out.HTML[i:i+end+1], wantSize) {
 		t.Errorf("grafana image %s lacks %s", out.HTML[i:i+end+1], wantSize)
 	}
 
-	if !bytes.Contains(out.HTML, []byte(`<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Link to this section">#</a></h2>`)) {
+	if !strings.Contains(out.HTML, `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Link to this section">#</a></h2>`) {
 		t.Error("HTML lacks the anchored Outside work heading")
 	}
 	if !strings.HasPrefix(out.Text, "I think I got myself stuck between the boat and the dock this week.") {
