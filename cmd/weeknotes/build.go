@@ -60,6 +60,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// limit keeps a 5,000-post build under 250 MB for a little more GC
 		// work; past it the runtime caps GC at half the CPU, so large sites
 		// slow down rather than fail.
+		adviseHugePages(buildMemoryLimit) // the heap the limit allows, in few page faults
 		debug.SetMemoryLimit(buildMemoryLimit)
 		if os.Getenv("GOGC") == "" {
 			// With the limit bounding the heap, collecting at every doubling
