@@ -433,7 +433,9 @@ func stringValue(s *ast.String) []byte {
 // unescape resolves Markdown escapes and character references the way the
 // HTML renderer does, by letting it write the HTML and then decoding that.
 func unescape(v []byte) []byte {
-	if !bytes.ContainsAny(v, "\\&\x00") {
+	// Three vectorised byte searches beat one bytes.ContainsAny, which tests
+	// the text a byte at a time against a set: this runs on all body text.
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, 0) < 0 {
 		return v
 	}
 	var b bytes.Buffer
