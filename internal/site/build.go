@@ -248,6 +248,9 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			mu.Unlock()
 		})
 	}
+	// The longest pages first: one that lists every post, left to the end,
+	// would keep one core busy while the others had nothing left to do.
+	sort.SliceStable(todo, func(i, k int) bool { return todo[i].listed > todo[k].listed })
 	for _, j := range todo {
 		work = append(work, func() {
 			buf, d := b.theme.render(j.tmpl, j.page)

@@ -131,6 +131,10 @@ type pageJob struct {
 	tmpl  string // page template file
 	page  *Page
 	print uint64 // fingerprint of everything the page shows
+
+	// listed is how many posts the page lists, which is what its rendering
+	// costs: the archive of a 5,000-post site takes 90 ms, a post page 1.
+	listed int
 }
 
 // pageJobs lists every page of the site with the fingerprint of its
@@ -172,7 +176,7 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 	}
 	var jobs []*pageJob
 	add := func(out, tmpl string, page *Page, posts []*PostData, withContent bool) {
-		jobs = append(jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: print(tmpl, out, posts, withContent)})
+		jobs = append(jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: print(tmpl, out, posts, withContent), listed: len(posts)})
 	}
 
 	for _, ps := range included {
@@ -220,6 +224,7 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 	arch := base("archive", "Archive", "/archive/")
 	arch.Posts = sd.Posts
 	add("archive/index.html", "archive.html", arch, nil, false)
+	jobs[len(jobs)-1].listed = len(sd.Posts)
 
 	add("tags/index.html", "tags.html", base("tags", "Tags", "/tags/"), nil, false)
 	for _, t := range sd.Tags {
