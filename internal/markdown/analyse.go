@@ -549,7 +549,8 @@ var asciiSteps = func() (t [3][utf8.RuneSelf]wordState) {
 	return t
 }()
 
-const (
-	stateMask  wordState = 3
-	countShift           = 2
-)
+// stateMask picks the state out of an asciiSteps entry.
+const stateMask wordState = 3
+
+// countShift is where an asciiSteps entry says that a word starts.
+const countShift = 2
