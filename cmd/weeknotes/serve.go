@@ -84,6 +84,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "Listening on every network interface (--bind %s): other devices can see the preview.\n", *bind)
 	}
 
+	// The first build touches the whole heap, which huge pages make cheaper
+	// (see adviseHugePages); the preview then keeps its pages in memory.
+	adviseHugePages(buildMemoryLimit)
 	srv := server.New(server.Options{
 		Builder: site.NewBuilder(site.Options{
 			Source:   root,
