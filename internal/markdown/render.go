@@ -182,6 +182,8 @@ func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, o
 	return bytes.Clone(b.Bytes()), true
 }
 
+// htmlBuffers keeps the buffers highlighted blocks are written into before
+// their HTML is copied out.
 var htmlBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // tokenSlices keeps the slices a block's tokens are gathered in between
