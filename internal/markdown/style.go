@@ -2,17 +2,27 @@ package markdown
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
 )
 
+// styleFiles are the chroma styles the default theme uses, copied from
+// chroma. Chroma's styles package parses all of its 74 styles when a
+// program starts, 10-15 ms before every command's first line of work; the
+// stylesheet needs two.
+//
+//go:embed styles/*.xml
+var styleFiles embed.FS
+
 // StyleSheet returns CSS for the highlight classes: a light style by default and a dark one under
-// @media (prefers-color-scheme: dark), generated from chroma styles (e.g. "github" and "github-dark").
+// @media (prefers-color-scheme: dark), generated from the chroma styles copied into styles/
+// ("github" and "github-dark").
 // An empty dark name leaves the light style in force in both modes. Deterministic bytes.
 func StyleSheet(light, dark string) ([]byte, error) {
 	lightStyle, err := lookupStyle(light)
@@ -50,10 +60,26 @@ func StyleSheet(light, dark string) ([]byte, error) {
 }
 
 func lookupStyle(name string) (*chroma.Style, error) {
-	if style, ok := styles.Registry[strings.ToLower(name)]; ok {
-		return style, nil
+	f, err := styleFiles.Open("styles/" + strings.ToLower(name) + ".xml")
+	if err != nil {
+		return nil, fmt.Errorf("unknown highlight style %q (known styles: %s)", name, strings.Join(styleNames(), ", "))
 	}
-	return nil, fmt.Errorf("unknown highlight style %q (known styles: %s)", name, strings.Join(styles.Names(), ", "))
+	defer f.Close()
+	style, err := chroma.NewXMLStyle(f)
+	if err != nil {
+		return nil, fmt.Errorf("highlight style %q: %w", name, err)
+	}
+	return style, nil
+}
+
+// styleNames lists the styles lookupStyle knows.
+func styleNames() []string {
+	entries, _ := fs.ReadDir(styleFiles, "styles")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".xml"))
+	}
+	return names
 }
 
 // writeResets undoes, for dark mode, what the light style sets and the dark

@@ -60,7 +60,7 @@ func TestStyleSheetVariants(t *testing.T) {
 		wantMedia         bool
 	}{
 		{name: "light only", light: "github", wantMedia: false},
-		{name: "names are case-insensitive", light: "GitHub", dark: "Monokai", wantMedia: true},
+		{name: "names are case-insensitive", light: "GitHub", dark: "GitHub-Dark", wantMedia: true},
 		{name: "unknown light", light: "no-such-style", dark: "github-dark", wantErr: `unknown highlight style "no-such-style"`},
 		{name: "unknown dark", light: "github", dark: "no-such-style", wantErr: `unknown highlight style "no-such-style"`},
 	}
@@ -83,5 +83,32 @@ func TestStyleSheetVariants(t *testing.T) {
 				t.Error("no keyword rule")
 			}
 		})
+	}
+}
+
+// TestEmbeddedStylesAreChromas holds the copies of chroma's styles to the
+// chroma in go.mod: after an upgrade that changes them, copy them again.
+func TestEmbeddedStylesAreChromas(t *testing.T) {
+	names := styleNames()
+	if len(names) == 0 {
+		t.Fatal("no styles embedded")
+	}
+	for _, name := range names {
+		ours, err := lookupStyle(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, ok := styles.Registry[name]
+		if !ok {
+			t.Fatalf("chroma has no style %q", name)
+		}
+		for tt := range chroma.StandardTypes {
+			if a, b := ours.Get(tt), theirs.Get(tt); a.String() != b.String() {
+				t.Errorf("%s: %s is %q here, %q in chroma: copy styles/%s.xml from chroma again", name, tt, a, b, name)
+			}
+		}
+	}
+	if _, err := lookupStyle("no-such-style"); err == nil || !strings.Contains(err.Error(), "github-dark") {
+		t.Errorf("unknown style: %v, want an error listing the known ones", err)
 	}
 }
