@@ -70,8 +70,8 @@ var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `
 
 // classOf returns the CSS class chroma's formatter gives a token type: the
 // short name of the type or of its nearest parent that has one, or ""
-// when that name is empty (plain text gets no span). Lexers emit standard
-// types almost only, which are looked up once.
+// when that name is empty (plain text gets no span). Lexers emit almost
+// only standard types, which the first map lookup finds.
 func classOf(t chroma.TokenType) string {
 	for u := t; ; u = u.Parent() {
 		if name, ok := chroma.StandardTypes[u]; ok {
