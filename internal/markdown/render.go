@@ -173,18 +173,13 @@ func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, o
 	// Spans make the HTML about seven times the code's length; written into
 	// a reused buffer and copied out once, a block costs one allocation of
 	// the right size rather than three growing ones.
-	b := htmlBuffers.Get().(*bytes.Buffer)
-	defer htmlBuffers.Put(b)
-	b.Reset()
+	b := getBuffer()
+	defer putBuffer(b)
 	// Classes rather than inline styles: the colours live in one
 	// stylesheet that can switch with the reader's dark-mode setting.
-	highlight.WriteHTML(b, *tokens)
+	highlight.WriteHTML(&b.Buffer, *tokens)
 	return bytes.Clone(b.Bytes()), true
 }
-
-// htmlBuffers keeps the buffers highlighted blocks are written into before
-// their HTML is copied out.
-var htmlBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // tokenSlices keeps the slices a block's tokens are gathered in between
 // blocks: grown afresh for each of 2,000 blocks, they were an eighth of
