@@ -248,6 +248,8 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 			mu.Unlock()
 		})
 	}
+	// Partials cached in the previous build may show what has changed since.
+	b.theme.partials.reset()
 	// The longest pages first: one that lists every post, left to the end,
 	// would keep one core busy while the others had nothing left to do.
 	sort.SliceStable(todo, func(i, k int) bool { return todo[i].listed > todo[k].listed })

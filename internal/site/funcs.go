@@ -22,6 +22,11 @@ func funcMap(url, baseURL string) template.FuncMap {
 		"isoDate": func(t time.Time) string { return t.Format(time.RFC3339) },
 		// humanDate formats a time as weeknotes write it: 17 January 2021.
 		"humanDate": func(t time.Time) string { return t.Format("2 January 2006") },
+		// partialCached renders a partial once a build for each set of
+		// variants and reuses the result: {{ partialCached "footer.html" . }},
+		// {{ partialCached "header.html" . .Kind .Paginator }}. Bound per
+		// rendering clone; see partialCache.
+		"partialCached": unboundPartialCached,
 		// plural counts with the right noun: {{ plural 3 "post" "posts" }} gives "3 posts".
 		"plural": func(n int, one, many string) string {
 			if n == 1 {

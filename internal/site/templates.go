@@ -32,6 +32,8 @@ type theme struct {
 	assets map[string][]byte   // output path ("assets/style.css") → bytes
 	hash   uint64              // of every template and asset, for page fingerprints
 	styles []string            // stylesheet URLs with baseurl and a content hash
+
+	partials *partialCache // partialCached's renderings in the current build
 }
 
 // overlayFS reads from top, falling back to bottom: a site's template
@@ -67,7 +69,7 @@ func subOrNil(fsys fs.FS, dir string) fs.FS {
 
 // loadTheme parses every page template with base.html and the partials.
 func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.Diagnostic) {
-	th := &theme{sets: map[string]*setPool{}, origin: map[string]string{}, assets: map[string][]byte{}}
+	th := &theme{sets: map[string]*setPool{}, origin: map[string]string{}, assets: map[string][]byte{}, partials: &partialCache{}}
 	var ds []diag.Diagnostic
 	files := map[string][]byte{} // name relative to the templates folder → bytes
 	collect := func(fsys fs.FS, label func(string) string) {
@@ -151,7 +153,7 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 			}
 		}
 		if ok {
-			th.sets[page] = &setPool{proto: set}
+			th.sets[page] = &setPool{proto: set, partials: th.partials}
 		}
 	}
 	for _, k := range pageKinds {
@@ -168,7 +170,8 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 // text/template its function table on every function call, about 150 times
 // a page in the default theme. Clones have locks of their own.
 type setPool struct {
-	proto *template.Template // parsed and never executed, since html/template clones only those
+	proto    *template.Template // parsed and never executed, since html/template clones only those
+	partials *partialCache      // what each clone's partialCached keeps
 
 	mu   sync.Mutex
 	free []*template.Template // clones not in use
@@ -184,7 +187,11 @@ func (p *setPool) get() (*template.Template, error) {
 		return t, nil
 	}
 	p.mu.Unlock()
-	return p.proto.Clone()
+	t, err := p.proto.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return t.Funcs(template.FuncMap{"partialCached": p.partials.funcFor(t)}), nil
 }
 
 func (p *setPool) put(t *template.Template) {
@@ -231,8 +238,9 @@ func releaseBuffer(buf *bytes.Buffer) {
 	}
 }
 
-// templateErrRE matches html/template's "template: NAME:LINE:COL: message".
-var templateErrRE = regexp.MustCompile(`template: ([^:]+):(\d+)(?::\d+)?: (.*)`)
+// templateErrRE matches the location in html/template's "template:
+// NAME:LINE:COL: message".
+var templateErrRE = regexp.MustCompile(`template: ([^:\s]+):(\d+)(?::\d+)?: `)
 
 // templateDiag turns a template error into a diagnostic naming the
 // template's file and line.
@@ -242,9 +250,13 @@ func templateDiag(err error, origin map[string]string) diag.Diagnostic {
 	if errors.As(err, &te) && te.Name != "" && te.Line > 0 {
 		return diag.Errorf(originOf(te.Name, origin), te.Line, "%s", te.Description)
 	}
-	if m := templateErrRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[2])
-		return diag.Errorf(originOf(m[1], origin), line, "%s", m[3])
+	// The last location is the innermost: a partial that partialCached
+	// renders fails inside the base.html line that called it, and the
+	// author needs the partial's line.
+	if ms := templateErrRE.FindAllStringSubmatchIndex(msg, -1); ms != nil {
+		m := ms[len(ms)-1]
+		line, _ := strconv.Atoi(msg[m[4]:m[5]])
+		return diag.Errorf(originOf(msg[m[2]:m[3]], origin), line, "%s", msg[m[1]:])
 	}
 	return diag.Errorf("", 0, "template: %s", msg)
 }

@@ -1,0 +1,74 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// maxVariants is how many variant keys partialCached takes. Four is more
+// than a theme needs to tell apart the versions of a banner or a footer;
+// a fixed-size key makes the lookup on every page cost no allocation.
+const maxVariants = 4
+
+// partialKey identifies one cached rendering: the template's name and the
+// variant values the calling template passed. Their count is part of it,
+// so that a nil variant is not the same as none.
+type partialKey struct {
+	name     string
+	n        int
+	variants [maxVariants]any
+}
+
+// partialCache keeps what partialCached rendered during one build. Hugo's
+// function of the same name, with the same rule: the output depends only
+// on the template's name and the variants, so the context is not part of
+// the key and the theme passes as variants whatever its output varies
+// with. The default theme's banner and footer are the same on every post
+// page; rendered once, they save about a sixth of a post page's template
+// time.
+type partialCache struct {
+	m sync.Map // partialKey → template.HTML
+}
+
+// reset forgets every rendering: the next build's site may differ.
+func (c *partialCache) reset() { c.m.Clear() }
+
+// funcFor returns the partialCached function for one template set. It
+// executes the named template of that set, which is the clone the calling
+// goroutine is rendering with (see setPool), so it takes no lock.
+func (c *partialCache) funcFor(set *template.Template) func(name string, context any, variants ...any) (template.HTML, error) {
+	return func(name string, context any, variants ...any) (template.HTML, error) {
+		key := partialKey{name: name, n: len(variants)}
+		if len(variants) > maxVariants {
+			return "", fmt.Errorf("partialCached %q: at most %d variants, got %d", name, maxVariants, len(variants))
+		}
+		for i, v := range variants {
+			if v != nil && !reflect.TypeOf(v).Comparable() {
+				return "", fmt.Errorf("partialCached %q: variant %d is a %T, which cannot be a key; pass a string, a number or a pointer", name, i+1, v)
+			}
+			key.variants[i] = v
+		}
+		if html, ok := c.m.Load(key); ok {
+			return html.(template.HTML), nil
+		}
+		var b strings.Builder
+		if err := set.ExecuteTemplate(&b, name, context); err != nil {
+			return "", err
+		}
+		html := template.HTML(b.String())
+		// Two goroutines may render the same key at once; both get the same
+		// bytes, since templates are deterministic, and either may keep them.
+		c.m.Store(key, html)
+		return html, nil
+	}
+}
+
+// unboundPartialCached stands in for partialCached while templates are
+// parsed: the parser needs every function's name, and each rendering clone
+// then binds its own (see setPool.get).
+func unboundPartialCached(name string, _ any, _ ...any) (template.HTML, error) {
+	return "", fmt.Errorf("partialCached %q: called outside a page rendering", name)
+}
