@@ -9,6 +9,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
@@ -38,6 +41,12 @@ func FuzzRender(f *testing.F) {
 		"foo](https://example.org) and *http://x.org*",
 		"`http://code.example` [www.label.org](/x) <https://auto.example>",
 		"first_name@example.com ~~ftp://x.org~~",
+		"[a]: /x\n[b]: /y 'T'\ntext [a] [b]",
+		"  [a]:\n  /x\n\n> [q]: /q\n> [q]",
+		"text\n[a]: /x\n\n[a]",
+		"\t[a]: /x\n\n    [b]: /y\n\n[a] [b]",
+		"- [c]: /c\n\n[c]",
+		"[^1]: note\n\n[x][^1]",
 	} {
 		f.Add([]byte(s), 3)
 	}
@@ -102,9 +111,17 @@ func sameRendering(a, b Output) bool {
 
 var spaceBeforeBreak = regexp.MustCompile(`[ \t]+<br>`)
 
-// renderGFM renders a body the plain way, parsed with autolinks from the
-// start, for comparison with Render's shortcut.
+// stockGFM is goldmark's own parser with the extensions New uses: no
+// shortcut at all.
+var stockGFM = goldmark.New(
+	goldmark.WithExtensions(append(blockExtensions(), extension.Linkify)...),
+	goldmark.WithParserOptions(parser.WithAttribute()),
+).Parser()
+
+// renderGFM renders a body the plain way, parsed by stockGFM, for
+// comparison with Render's shortcuts: autolinks looked for only where text
+// could hold one, link references only in paragraphs that start with "[".
 func (r *Renderer) renderGFM(in Input) (Output, []diag.Diagnostic) {
-	doc := r.md.Parser().Parse(text.NewReader(in.Source))
+	doc := stockGFM.Parse(text.NewReader(in.Source))
 	return r.renderDoc(in, doc, r.analyse(in, doc, nil))
 }

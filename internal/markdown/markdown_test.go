@@ -595,9 +595,11 @@ func TestSkipExcerpt(t *testing.T) {
 }
 
 // TestAutolinkShortcut checks that parsing without GFM's autolinks first,
-// and with them only where text could hold a bare URL or address, renders
-// exactly what GFM does: on tricky cases, this repository's posts, and the
-// benchmark corpus when WEEKNOTES_CORPUS names one.
+// and with them only where text could hold a bare URL or address, and
+// looking for link references only in paragraphs that start with "[",
+// renders exactly what goldmark's own GFM parser does: on tricky cases,
+// this repository's posts, and the benchmark corpus when WEEKNOTES_CORPUS
+// names one.
 func TestAutolinkShortcut(t *testing.T) {
 	bodies := map[string][]byte{
 		"bare URLs":          []byte("Go to www.example.org or https://example.org/a?b=c, mail ada@example.org.\n"),
@@ -608,6 +610,10 @@ func TestAutolinkShortcut(t *testing.T) {
 		"label":              []byte("[www.label.example](/x)\n"),
 		"html":               []byte("<div>https://html.example</div>\n\nand <a href=\"http://x\">x</a>\n"),
 		"mention":            []byte("Thanks @ada for the review.\n"),
+		"references":         []byte("[a]: /x\n[b]: <http://y> \"T\"\ntext [a], [b] and [c]\n\n   [c]: /c\n"),
+		"reference later":    []byte("text\n[a]: /x\n\n[a]\n"),
+		"indented reference": []byte("\t[a]: /x\n\n    [b]: /y\n\n[a] [b]\n"),
+		"nested references":  []byte("> [q]: /q\n> [q]\n\n- [l]: /l\n\n  [l]\n"),
 	}
 	for _, glob := range []string{"../../content/posts/*.md", os.Getenv("WEEKNOTES_CORPUS") + "/content/posts/*.md"} {
 		paths, _ := filepath.Glob(glob)
@@ -628,6 +634,9 @@ func TestAutolinkShortcut(t *testing.T) {
 	}
 	if !bytes.Contains(mustRender(t, r, "Go to www.example.org now."), []byte(`<a href="http://www.example.org">www.example.org</a>`)) {
 		t.Error("a bare www. URL is not linked")
+	}
+	if !bytes.Contains(mustRender(t, r, "  [a]: /x\n\nSee [a]."), []byte(`<a href="/x">a</a>`)) {
+		t.Error("an indented link reference definition is not used")
 	}
 }
 
