@@ -209,6 +209,7 @@ func (l *filteredLexer) Tokenise(options *chroma.TokeniseOptions, text string) (
 		text += "\n"
 		newlineAdded = true
 	}
+	runes := []rune(text)
 	it := &iterator{
 		lexer:        l,
 		startState:   options.State,
@@ -219,13 +220,44 @@ func (l *filteredLexer) Tokenise(options *chroma.TokeniseOptions, text string) (
 			// come from the global one (lexers.Get).
 			Registry:       lexers.GlobalLexerRegistry,
 			Lexer:          l.RegexLexer,
-			Text:           []rune(text),
+			Text:           runes,
 			Stack:          []string{options.State},
 			Rules:          l.rules,
 			MutatorContext: map[any]any{},
 		},
 	}
+	if isASCII(text) {
+		it.text = asciiText{src: text, ok: true}
+	}
 	return it.next, nil
+}
+
+// asciiText is the text being lexed when every rune of it is one byte, as
+// in most code: a token's value is then a slice of it, where otherwise it
+// is a new string made from the runes chroma lexes.
+type asciiText struct {
+	src string
+	ok  bool
+}
+
+// isASCII reports whether every byte of s is below 0x80. Rune and byte
+// positions agree then; they also agree in a text with a stray byte
+// such as 0xff, but its rune is U+FFFD, which a slice would not give.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// value returns the text of runes[start:start+n].
+func (a asciiText) value(runes []rune, start, n int) string {
+	if a.ok {
+		return a.src[start : start+n]
+	}
+	return string(runes[start : start+n])
 }
 
 // iterator is one run of the lexer over one text.
@@ -235,6 +267,10 @@ type iterator struct {
 	startState   string
 	newlineAdded bool
 	pending      []chroma.Iterator // emitters' token streams, innermost last
+	text         asciiText         // the text, when it is all ASCII
+	// one holds a plain rule's groups: nothing reads them after the step
+	// that matched (see filteredRule.plain), so one array serves them all.
+	one [1]string
 }
 
 // drain returns the next token the pending emitters hold, or EOF when
@@ -272,7 +308,7 @@ func (it *iterator) next() chroma.Token {
 		if !ok {
 			panic("unknown state " + l.State)
 		}
-		index, rule, groups, namedGroups := matchRules(l.Text, l.Pos, rules, it.lexer.states[l.State])
+		index, rule, groups, namedGroups := matchRules(l.Text, l.Pos, rules, it.lexer.states[l.State], it.text, &it.one)
 		if groups == nil {
 			// As in Pygments: an unmatched newline empties the stack and
 			// lexing goes on from the start state, so one unclosed string
@@ -292,6 +328,14 @@ func (it *iterator) next() chroma.Token {
 			if err := rule.Mutator.Mutate(l); err != nil {
 				panic(err)
 			}
+		}
+		if token, ok := rule.Type.(chroma.TokenType); ok {
+			// What TokenType.Emit's one-token iterator would yield, and
+			// drain would pass on, without the iterator.
+			if t := (chroma.Token{Type: token, Value: l.Groups[0]}); t != chroma.EOF && token != chroma.Ignore {
+				return t
+			}
+			continue
 		}
 		if rule.Type != nil {
 			it.pending = append(it.pending, rule.Type.Emit(l.Groups, l))
@@ -313,7 +357,10 @@ func (it *iterator) next() chroma.Token {
 // ones, which a lexer may replace while lexing (Raku does, for its
 // user-chosen delimiters); a filter is only used while its rule is still
 // the one in that place.
-func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []filteredRule) (int, *chroma.CompiledRule, []string, map[string]string) {
+//
+// Values are slices of ascii's text when it has one. A plain rule's groups
+// are returned in one, which the caller reuses.
+func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []filteredRule, ascii asciiText, one *[1]string) (int, *chroma.CompiledRule, []string, map[string]string) {
 	for i, rule := range rules {
 		plain := false
 		if i < len(filtered) && filtered[i].CompiledRule == rule {
@@ -326,9 +373,10 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []f
 				if n < 0 {
 					continue
 				}
-				value := string(text[pos : pos+n])
+				value := ascii.value(text, pos, n)
 				if f.plain {
-					return i, rule, []string{value}, noNamedGroups
+					one[0] = value
+					return i, rule, one[:], noNamedGroups
 				}
 				return i, rule, []string{value}, map[string]string{"0": value}
 			}
@@ -342,25 +390,35 @@ func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []f
 			continue
 		}
 		if plain && match.GroupCount() == 1 {
-			return i, rule, []string{match.String()}, noNamedGroups
+			one[0] = ascii.value(text, match.RuneIndex, match.RuneLength)
+			return i, rule, one[:], noNamedGroups
 		}
 		matched := match.Groups()
 		groups := make([]string, 0, len(matched))
 		if plain {
 			for _, g := range matched {
-				groups = append(groups, g.String())
+				groups = append(groups, groupValue(text, ascii, &g))
 			}
 			return i, rule, groups, noNamedGroups
 		}
 		namedGroups := make(map[string]string, len(matched))
 		for _, g := range matched {
-			value := g.String()
+			value := groupValue(text, ascii, &g)
 			namedGroups[g.Name] = value
 			groups = append(groups, value)
 		}
 		return i, rule, groups, namedGroups
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// groupValue is g.String(), sliced from ascii's text when it has one. A
+// group that took part in no match has no text: "" either way.
+func groupValue(text []rune, ascii asciiText, g *regexp2.Group) string {
+	if len(g.Captures) == 0 {
+		return ""
+	}
+	return ascii.value(text, g.RuneIndex, g.RuneLength)
 }
 
 // noNamedGroups stands in for the groups by name of a plain rule's match.
