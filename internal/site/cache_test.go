@@ -1,8 +1,8 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
-	"encoding/gob"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +17,8 @@ func readCache(t *testing.T, dir string) cacheFile {
 	if err != nil {
 		t.Fatalf("no cache file: %v", err)
 	}
-	var f cacheFile
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&f); err != nil {
+	f, err := decodeCacheFile(data)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -27,7 +27,7 @@ func readCache(t *testing.T, dir string) cacheFile {
 func writeCache(t *testing.T, dir string, f cacheFile) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+	if err := f.encode(bufio.NewWriter(&buf)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, highlightFile), buf.Bytes(), 0o644); err != nil {
@@ -75,7 +75,7 @@ func TestHighlightCache(t *testing.T) {
 		t.Error("a cache of another chroma version was used")
 	}
 
-	if err := os.WriteFile(filepath.Join(cache, highlightFile), []byte("not gob"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(cache, highlightFile), []byte("not a cache"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	res, err = build(t, dir, Options{CacheDir: cache})
@@ -88,4 +88,95 @@ func TestHighlightCache(t *testing.T) {
 	if f := readCache(t, cache); len(f.Entries) != 1 {
 		t.Errorf("the damaged cache was not rewritten: %d entries", len(f.Entries))
 	}
+}
+
+// TestCacheFileFormat round-trips entries, and holds the decoder to
+// all-or-nothing: every cut of a good file, and every changed byte of its
+// header, is refused rather than half read.
+func TestCacheFileFormat(t *testing.T) {
+	f := cacheFile{Version: "v2.27.0", Entries: map[[32]byte][]byte{
+		{1}:    []byte("<span>a</span>"),
+		{2, 3}: []byte(""),
+		{255}:  bytes.Repeat([]byte("x"), 300), // a length of two varint bytes
+	}}
+	var buf bytes.Buffer
+	if err := f.encode(bufio.NewWriter(&buf)); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	got, err := decodeCacheFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != f.Version || len(got.Entries) != len(f.Entries) {
+		t.Fatalf("got version %q and %d entries", got.Version, len(got.Entries))
+	}
+	for k, v := range f.Entries {
+		if !bytes.Equal(got.Entries[k], v) {
+			t.Errorf("entry %x: got %q, want %q", k[:2], got.Entries[k], v)
+		}
+	}
+	var again bytes.Buffer
+	if err := got.encode(bufio.NewWriter(&again)); err != nil || !bytes.Equal(again.Bytes(), data) {
+		t.Error("the same entries made another file")
+	}
+
+	for n := range len(data) {
+		if _, err := decodeCacheFile(data[:n]); err == nil {
+			t.Errorf("a file cut at %d of %d bytes was read", n, len(data))
+		}
+	}
+	if _, err := decodeCacheFile(append(bytes.Clone(data), 0)); err == nil {
+		t.Error("a file with a byte too many was read")
+	}
+	for i := range len(cacheMagic) {
+		bad := bytes.Clone(data)
+		bad[i]++
+		if _, err := decodeCacheFile(bad); err == nil {
+			t.Errorf("a file with byte %d of the magic changed was read", i)
+		}
+	}
+}
+
+// TestOldCacheFileRemoved checks that the first save in the new format
+// removes the gob file earlier versions wrote.
+func TestOldCacheFileRemoved(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, CacheDirName)
+	writeSource(t, dir, "content/posts/2024-01-05-code.md", codePost)
+	writeSource(t, cache, oldHighlightFile, "gob bytes")
+	if _, err := build(t, dir, Options{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(cache, oldHighlightFile)); err == nil {
+		t.Error("the old cache file is still there")
+	}
+	readCache(t, cache)
+}
+
+// FuzzCacheFile feeds the decoder anything: it must not panic, and what
+// it accepts must encode to a file that decodes to as many entries.
+func FuzzCacheFile(f *testing.F) {
+	var buf bytes.Buffer
+	good := cacheFile{Version: "v1", Entries: map[[32]byte][]byte{{7}: []byte("<b>x</b>")}}
+	if err := good.encode(bufio.NewWriter(&buf)); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(cacheMagic))
+	f.Add([]byte(cacheMagic + "\x02v1\xff\xff\xff\xff\x0f"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeCacheFile(data)
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		if err := got.encode(bufio.NewWriter(&out)); err != nil {
+			t.Fatal(err)
+		}
+		// Keys may come in any order in an accepted file; encode sorts them.
+		if back, err := decodeCacheFile(out.Bytes()); err != nil || len(back.Entries) != len(got.Entries) {
+			t.Errorf("re-encoding an accepted file gave %v, %d entries", err, len(back.Entries))
+		}
+	})
 }
