@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"strings"
 	"testing"
 	"unicode"
 )
@@ -73,4 +74,14 @@ func FuzzWordCounter(f *testing.F) {
 			t.Errorf("%q %q: counted %d, want %d", a, b, w.count, want)
 		}
 	})
+}
+
+// BenchmarkWordCounter counts the words of prose like a weeknote's.
+func BenchmarkWordCounter(b *testing.B) {
+	text := []byte(strings.Repeat("This week I shipped the S01E02 release, fixed 3 bugs (one of them old) and wrote notes - mostly about caching. ", 100))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		var w wordCounter
+		w.add(text)
+	}
 }
