@@ -192,6 +192,19 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		diags.Add(ps.renderDiags...)
 	}
 
+	if b.opts.CacheDir != "" && full {
+		// Every code block is highlighted by now. Only full builds write
+		// the cache: the preview's incremental rebuilds keep it in memory,
+		// where a save would cost milliseconds of every keystroke-to-reload.
+		b.hl.save(b.opts.CacheDir, true)
+	}
+	if b.opts.StreamTo != "" {
+		// As with the sources: a one-shot build has no more use for the
+		// highlighted blocks, which its bodies hold copies of. Let them go
+		// before the pages, whose garbage then has 8-12 MB more room.
+		b.hl.forget()
+	}
+
 	// Series, tags, years: the site model templates see.
 	sd, seriesDiags := b.model(included)
 	diags.Add(seriesDiags...)
@@ -299,12 +312,6 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		Written: written,
 	}
 	b.last, b.prints = out, prints
-	if b.opts.CacheDir != "" && full {
-		// Only full builds write the cache: the preview's incremental
-		// rebuilds keep it in memory, where a save would cost milliseconds
-		// of every keystroke-to-reload.
-		b.hl.save(b.opts.CacheDir, true)
-	}
 	res.Stats.Duration = time.Since(start)
 	return res, nil
 }

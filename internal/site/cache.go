@@ -233,6 +233,17 @@ func (s *highlightStore) save(dir string, prune bool) {
 	s.used = map[[32]byte]bool{}
 }
 
+// forget drops every entry held in memory. The cache file is left as it
+// is, and a later build with this store highlights its code afresh.
+func (s *highlightStore) forget() {
+	<-s.loaded
+	s.mu.Lock()
+	s.entries = map[[32]byte][]byte{}
+	s.used = map[[32]byte]bool{}
+	s.dirty = false
+	s.mu.Unlock()
+}
+
 // chromaVersion is the version of the chroma module in this binary.
 var chromaVersion = sync.OnceValue(func() string {
 	if info, ok := debug.ReadBuildInfo(); ok {

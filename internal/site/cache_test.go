@@ -3,6 +3,7 @@ package site
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,4 +180,36 @@ func FuzzCacheFile(f *testing.F) {
 			t.Errorf("re-encoding an accepted file gave %v, %d entries", err, len(back.Entries))
 		}
 	})
+}
+
+// TestStreamedBuildLetsHighlightsGo checks that a one-shot build saves the
+// highlight cache and then holds none of it in memory while it renders
+// pages, and that a preview build keeps it.
+func TestStreamedBuildLetsHighlightsGo(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, CacheDirName)
+	writeSource(t, dir, "content/posts/2024-01-05-code.md", codePost)
+	for _, streamed := range []bool{true, false} {
+		opts := Options{Source: dir, Theme: defaultTheme(t), Now: buildTime, CacheDir: cache}
+		if streamed {
+			opts.StreamTo = filepath.Join(dir, "site")
+		}
+		b := NewBuilder(opts)
+		res, err := b.Build(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if streamed {
+			page, err := os.ReadFile(res.Output.Files["2024/01/05/code/index.html"].Source)
+			if err != nil || !bytes.Contains(page, []byte(`<span class="kd">func</span>`)) {
+				t.Fatalf("the streamed page lacks its highlighted code (%v)", err)
+			}
+		}
+		if n := len(readCache(t, cache).Entries); n != 1 {
+			t.Errorf("streamed=%v: the cache file holds %d entries", streamed, n)
+		}
+		if got, want := len(b.hl.entries), map[bool]int{true: 0, false: 1}[streamed]; got != want {
+			t.Errorf("streamed=%v: %d entries in memory after the build, want %d", streamed, got, want)
+		}
+	}
 }
