@@ -81,54 +81,55 @@ func decodeCacheFile(data []byte) (cacheFile, error) {
 	if !ok {
 		return cacheFile{}, errDamaged
 	}
-	uvarint := func() (int, bool) {
-		v, n := binary.Uvarint(rest)
-		if n <= 0 || v > uint64(len(rest)) {
-			return 0, false
-		}
-		rest = rest[n:]
-		return int(v), true
-	}
-	take := func(n int) ([]byte, bool) {
-		if n > len(rest) {
-			return nil, false
-		}
-		b := rest[:n:n] // capped, so that an append cannot run into the next entry
-		rest = rest[n:]
-		return b, true
-	}
-	n, ok := uvarint()
-	if !ok {
-		return cacheFile{}, errDamaged
-	}
-	version, ok := take(n)
-	if !ok {
-		return cacheFile{}, errDamaged
-	}
-	count, ok := uvarint() // each entry takes more than one byte, so at most len(rest)
-	if !ok {
+	r := cacheReader{rest: rest}
+	version := r.take(r.uvarint())
+	count := r.uvarint() // at most the bytes left, so the map's size is bounded
+	if r.short {
 		return cacheFile{}, errDamaged
 	}
 	f := cacheFile{Version: string(version), Entries: make(map[[32]byte][]byte, count)}
 	for range count {
-		key, ok := take(32)
-		if !ok {
-			return cacheFile{}, errDamaged
-		}
-		n, ok := uvarint()
-		if !ok {
-			return cacheFile{}, errDamaged
-		}
-		html, ok := take(n)
-		if !ok {
+		key := r.take(32)
+		html := r.take(r.uvarint())
+		if r.short {
 			return cacheFile{}, errDamaged
 		}
 		f.Entries[[32]byte(key)] = html
 	}
-	if len(rest) != 0 {
+	if len(r.rest) != 0 {
 		return cacheFile{}, errDamaged
 	}
 	return f, nil
+}
+
+// cacheReader reads a cache file's fields in turn. Once one runs past the
+// end, short is set and every later read gives nothing, so the decoder
+// checks once per entry rather than after every field.
+type cacheReader struct {
+	rest  []byte
+	short bool
+}
+
+// uvarint reads a length: a uvarint no greater than the bytes left.
+func (r *cacheReader) uvarint() int {
+	v, n := binary.Uvarint(r.rest)
+	if r.short || n <= 0 || v > uint64(len(r.rest)) {
+		r.short = true
+		return 0
+	}
+	r.rest = r.rest[n:]
+	return int(v)
+}
+
+// take reads n bytes, capped so that an append cannot run into the next.
+func (r *cacheReader) take(n int) []byte {
+	if r.short || n > len(r.rest) {
+		r.short = true
+		return nil
+	}
+	b := r.rest[:n:n]
+	r.rest = r.rest[n:]
+	return b
 }
 
 func newHighlightStore() *highlightStore {
