@@ -31,6 +31,9 @@ type partialKey struct {
 // time.
 type partialCache struct {
 	m sync.Map // partialKey → template.HTML
+	// uncached names the partials rendered afresh on every call: see
+	// sitePartialsCachedByDefaults.
+	uncached map[string]bool
 }
 
 // reset forgets every rendering: the next build's site may differ.
@@ -40,7 +43,17 @@ func (c *partialCache) reset() { c.m.Clear() }
 // executes the named template of that set, which is the clone the calling
 // goroutine is rendering with (see setPool), so it takes no lock.
 func (c *partialCache) funcFor(set *template.Template) func(name string, context any, variants ...any) (template.HTML, error) {
+	render := func(name string, context any) (template.HTML, error) {
+		var b strings.Builder
+		if err := set.ExecuteTemplate(&b, name, context); err != nil {
+			return "", err
+		}
+		return template.HTML(b.String()), nil
+	}
 	return func(name string, context any, variants ...any) (template.HTML, error) {
+		if c.uncached[name] {
+			return render(name, context)
+		}
 		key := partialKey{name: name, n: len(variants)}
 		if len(variants) > maxVariants {
 			return "", fmt.Errorf("partialCached %q: at most %d variants, got %d", name, maxVariants, len(variants))
@@ -54,11 +67,10 @@ func (c *partialCache) funcFor(set *template.Template) func(name string, context
 		if html, ok := c.m.Load(key); ok {
 			return html.(template.HTML), nil
 		}
-		var b strings.Builder
-		if err := set.ExecuteTemplate(&b, name, context); err != nil {
+		html, err := render(name, context)
+		if err != nil {
 			return "", err
 		}
-		html := template.HTML(b.String())
 		// Two goroutines may render the same key at once; both get the same
 		// bytes, since templates are deterministic, and either may keep them.
 		c.m.Store(key, html)

@@ -118,3 +118,35 @@ func TestPartialCachedErrorNamesThePartial(t *testing.T) {
 		t.Errorf("diagnostic = %s, want templates/partials/footer.html:2 about NoSuchField", d)
 	}
 }
+
+// TestOverriddenBannerIsNotCached overrides the banner, which the default
+// base.html renders through partialCached, with one that shows each page's
+// title: every page must show its own. A site template that calls
+// partialCached itself still gets one rendering for all pages.
+func TestOverriddenBannerIsNotCached(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
+	writeSource(t, dir, "content/posts/2024-01-12-two.md", "---\ntitle: Two\n---\n\nSecond.\n")
+	writeSource(t, dir, "templates/partials/header.html", "<header>banner of {{.Title}}</header>\n")
+	writeSource(t, dir, "templates/partials/aside.html", "<aside>aside of {{.Title}}</aside>\n")
+	writeSource(t, dir, "templates/post.html", "{{define \"main\"}}{{partialCached \"aside.html\" . .Kind}}{{end}}\n")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asides := map[string]bool{}
+	for page, title := range map[string]string{"2024/01/05/one/index.html": "One", "2024/01/12/two/index.html": "Two"} {
+		html := string(res.Output.Files[page].Data)
+		if !strings.Contains(html, "<header>banner of "+title+"</header>") {
+			t.Errorf("%s: the site's banner does not show the page's own title", page)
+		}
+		for _, a := range []string{"aside of One", "aside of Two"} {
+			if strings.Contains(html, a) {
+				asides[a] = true
+			}
+		}
+	}
+	if len(asides) != 1 {
+		t.Errorf("the site's own partialCached call gave %d renderings for two pages, want 1", len(asides))
+	}
+}

@@ -67,6 +67,10 @@ func subOrNil(fsys fs.FS, dir string) fs.FS {
 	return sub
 }
 
+// defaultThemeOrigin prefixes the names of the default theme's files in
+// messages.
+const defaultThemeOrigin = "(default theme) templates/"
+
 // loadTheme parses every page template with base.html and the partials.
 func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.Diagnostic) {
 	th := &theme{sets: map[string]*setPool{}, origin: map[string]string{}, assets: map[string][]byte{}, partials: &partialCache{}}
@@ -90,8 +94,13 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 			return nil
 		})
 	}
-	collect(defaults, func(p string) string { return "(default theme) templates/" + p })
+	collect(defaults, func(p string) string { return defaultThemeOrigin + p })
 	collect(subOrNil(site, cfg.TemplatesDir), func(p string) string { return path.Join(cfg.TemplatesDir, p) })
+	fromDefaults := make(map[string]bool, len(files))
+	for n, o := range th.origin {
+		fromDefaults[n] = o == defaultThemeOrigin+n
+	}
+	th.partials.uncached = sitePartialsCachedByDefaults(files, fromDefaults)
 
 	names := make([]string, 0, len(files))
 	for n := range files {
@@ -162,6 +171,33 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 		}
 	}
 	return th, ds
+}
+
+// cachedPartialRE finds the partials a template renders through
+// partialCached.
+var cachedPartialRE = regexp.MustCompile(`partialCached\s+"([^"]+)"`)
+
+// sitePartialsCachedByDefaults returns the partials that the default
+// theme's own templates render through partialCached but that the site
+// overrides. The default base.html caches the banner and footer by page
+// kind, which suits the default ones; a site's own banner may show
+// something of each page, such as its title, and must not be handed the
+// first page's rendering. A site's own template that calls partialCached
+// asks for the caching, and gets it.
+func sitePartialsCachedByDefaults(files map[string][]byte, fromDefaults map[string]bool) map[string]bool {
+	uncached := map[string]bool{}
+	for n, data := range files {
+		if !fromDefaults[n] {
+			continue
+		}
+		for _, m := range cachedPartialRE.FindAllSubmatch(data, -1) {
+			name := string(m[1])
+			if _, ok := files["partials/"+name]; ok && !fromDefaults["partials/"+name] {
+				uncached[name] = true
+			}
+		}
+	}
+	return uncached
 }
 
 // setPool hands each rendering goroutine a copy of one page's template
