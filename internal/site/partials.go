@@ -8,6 +8,12 @@ import (
 	"sync"
 )
 
+// maxPartialDepth bounds partials rendered within partials. A partial
+// that renders itself would otherwise recurse until the stack ran out:
+// each partialCached call starts a new execution, which text/template's
+// own depth limit does not see.
+const maxPartialDepth = 100
+
 // maxVariants is how many variant keys partialCached takes. Four is more
 // than a theme needs to tell apart the versions of a banner or a footer;
 // a fixed-size key makes the lookup on every page cost no allocation.
@@ -43,7 +49,14 @@ func (c *partialCache) reset() { c.m.Clear() }
 // executes the named template of that set, which is the clone the calling
 // goroutine is rendering with (see setPool), so it takes no lock.
 func (c *partialCache) funcFor(set *template.Template) func(name string, context any, variants ...any) (template.HTML, error) {
+	// The set is one goroutine's (see setPool), and so is depth.
+	depth := 0
 	render := func(name string, context any) (template.HTML, error) {
+		if depth >= maxPartialDepth {
+			return "", fmt.Errorf("partialCached %q: partials nested %d deep; does one render itself?", name, depth)
+		}
+		depth++
+		defer func() { depth-- }()
 		var b strings.Builder
 		if err := set.ExecuteTemplate(&b, name, context); err != nil {
 			return "", err
@@ -71,10 +84,11 @@ func (c *partialCache) funcFor(set *template.Template) func(name string, context
 		if err != nil {
 			return "", err
 		}
-		// Two goroutines may render the same key at once; both get the same
-		// bytes, since templates are deterministic, and either may keep them.
-		c.m.Store(key, html)
-		return html, nil
+		// Two goroutines may render the same key at once. The first
+		// rendering stored is the one every page gets, so that all pages
+		// agree even when a partial's output depends on more than its key.
+		kept, _ := c.m.LoadOrStore(key, html)
+		return kept.(template.HTML), nil
 	}
 }
 

@@ -3,8 +3,10 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
@@ -148,5 +150,43 @@ func TestOverriddenBannerIsNotCached(t *testing.T) {
 	}
 	if len(asides) != 1 {
 		t.Errorf("the site's own partialCached call gave %d renderings for two pages, want 1", len(asides))
+	}
+}
+
+// TestPartialCachedRace renders one key from many goroutines at once, with
+// a context that differs: whichever rendering is kept, every caller must
+// get that one, as every page of a build must show the same.
+func TestPartialCachedRace(t *testing.T) {
+	proto := template.Must(template.New("base").Funcs(funcMap("", "")).Parse(`{{define "p"}}{{.}}{{end}}`))
+	cache := &partialCache{}
+	got := make([]template.HTML, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		set, err := proto.Clone()
+		if err != nil {
+			t.Fatal(err)
+		}
+		partialCached := cache.funcFor(set)
+		wg.Go(func() {
+			got[i], _ = partialCached("p", fmt.Sprint("context ", i), "key")
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if got[i] != got[0] || got[i] == "" {
+			t.Fatalf("callers got different renderings of one key: %q", got)
+		}
+	}
+}
+
+// TestPartialCachedRecursion gives a partial that renders itself through
+// partialCached: an error naming it, not a crash.
+func TestPartialCachedRecursion(t *testing.T) {
+	set := template.Must(template.New("base").Funcs(funcMap("", "")).Parse(`{{define "loop"}}x{{partialCached "loop" . .}}{{end}}`))
+	set.Funcs(template.FuncMap{"partialCached": (&partialCache{}).funcFor(set)})
+	var b strings.Builder
+	err := set.ExecuteTemplate(&b, "loop", 1)
+	if err == nil || !strings.Contains(err.Error(), `partialCached "loop": partials nested 100 deep`) {
+		t.Errorf("got %v, want the nesting error", err)
 	}
 }
