@@ -137,6 +137,15 @@ type pageJob struct {
 	listed int
 }
 
+// listedBy is how many posts a page lists: the posts it is given, or a
+// series page's episodes.
+func listedBy(p *Page) int {
+	if p.Series != nil {
+		return p.Series.Count
+	}
+	return len(p.Posts)
+}
+
 // pageJobs lists every page of the site with the fingerprint of its
 // inputs. A page whose fingerprint equals the previous build's is not
 // rendered again: the fingerprint covers the theme, the configuration, the
@@ -176,7 +185,7 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 	}
 	var jobs []*pageJob
 	add := func(out, tmpl string, page *Page, posts []*PostData, withContent bool) {
-		jobs = append(jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: print(tmpl, out, posts, withContent), listed: len(posts)})
+		jobs = append(jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: print(tmpl, out, posts, withContent), listed: listedBy(page)})
 	}
 
 	for _, ps := range included {
@@ -224,7 +233,6 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 	arch := base("archive", "Archive", "/archive/")
 	arch.Posts = sd.Posts
 	add("archive/index.html", "archive.html", arch, nil, false)
-	jobs[len(jobs)-1].listed = len(sd.Posts)
 
 	add("tags/index.html", "tags.html", base("tags", "Tags", "/tags/"), nil, false)
 	for _, t := range sd.Tags {
