@@ -2,14 +2,11 @@ package site
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
 func TestPartialCached(t *testing.T) {
@@ -100,24 +97,6 @@ func TestPartialCachedForgetsBetweenBuilds(t *testing.T) {
 		if got != string(full.Output.Files[p].Data) {
 			t.Errorf("%s: differs from a build from scratch", p)
 		}
-	}
-}
-
-// TestPartialCachedErrorNamesThePartial breaks a partial the default theme
-// renders through partialCached: the message must name the partial's file
-// and line, not the line of base.html that called it.
-func TestPartialCachedErrorNamesThePartial(t *testing.T) {
-	dir := t.TempDir()
-	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
-	writeSource(t, dir, "templates/partials/footer.html", "<footer>\n{{ .NoSuchField }}\n</footer>\n")
-	_, err := build(t, dir, Options{})
-	var be *diag.BuildError
-	if !errors.As(err, &be) {
-		t.Fatalf("got %v, want a BuildError", err)
-	}
-	d := be.Diagnostics[0]
-	if d.File != "templates/partials/footer.html" || d.Line != 2 || !strings.Contains(d.Message, "NoSuchField") {
-		t.Errorf("diagnostic = %s, want templates/partials/footer.html:2 about NoSuchField", d)
 	}
 }
 

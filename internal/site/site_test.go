@@ -354,29 +354,34 @@ func TestEmptySiteBuilds(t *testing.T) {
 	}
 }
 
-// TestTemplateErrorNamesFileAndLine overrides a default template with a
-// broken one.
+// TestTemplateErrorNamesFileAndLine overrides default templates with
+// broken ones: a parse error, an execution error, and an execution error
+// in a partial that the default base.html renders through partialCached,
+// which must be reported at the partial's line, not base.html's.
 func TestTemplateErrorNamesFileAndLine(t *testing.T) {
-	dir := t.TempDir()
-	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
-	writeSource(t, dir, "templates/post.html", "{{define \"main\"}}\n<h1>{{ .Post.Title }</h1>\n{{end}}\n")
-	_, err := build(t, dir, Options{})
-	var be *diag.BuildError
-	if !errors.As(err, &be) {
-		t.Fatalf("got %v, want a BuildError", err)
+	tests := []struct {
+		name, file, text string
+		wantLine         int
+		wantMessage      string // a part of the message
+	}{
+		{"parse error", "templates/post.html", "{{define \"main\"}}\n<h1>{{ .Post.Title }</h1>\n{{end}}\n", 2, ""},
+		{"execution error", "templates/post.html", "{{define \"main\"}}\n\n<h1>{{ .Post.NoSuchField }}</h1>\n{{end}}\n", 3, "NoSuchField"},
+		{"in a cached partial", "templates/partials/footer.html", "<footer>\n{{ .NoSuchField }}\n</footer>\n", 2, "NoSuchField"},
 	}
-	if d := be.Diagnostics[0]; d.File != "templates/post.html" || d.Line != 2 {
-		t.Errorf("diagnostic = %s, want templates/post.html:2", d)
-	}
-
-	// An execution error names the template too.
-	writeSource(t, dir, "templates/post.html", "{{define \"main\"}}\n\n<h1>{{ .Post.NoSuchField }}</h1>\n{{end}}\n")
-	_, err = build(t, dir, Options{})
-	if !errors.As(err, &be) {
-		t.Fatalf("got %v, want a BuildError", err)
-	}
-	if d := be.Diagnostics[0]; d.File != "templates/post.html" || d.Line != 3 {
-		t.Errorf("diagnostic = %s, want templates/post.html:3", d)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
+			writeSource(t, dir, tt.file, tt.text)
+			_, err := build(t, dir, Options{})
+			var be *diag.BuildError
+			if !errors.As(err, &be) {
+				t.Fatalf("got %v, want a BuildError", err)
+			}
+			if d := be.Diagnostics[0]; d.File != tt.file || d.Line != tt.wantLine || !strings.Contains(d.Message, tt.wantMessage) {
+				t.Errorf("diagnostic = %s, want %s:%d about %q", d, tt.file, tt.wantLine, tt.wantMessage)
+			}
+		})
 	}
 }
 
