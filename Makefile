@@ -12,7 +12,7 @@ STATICCHECK := $(TOOLS)/staticcheck
 CORPUS      := $(CURDIR)/.cache/corpus
 BENCH_POSTS ?= 5000
 
-.PHONY: all build serve test lint unit tools chromium cc bench corpus clean
+.PHONY: all build serve test lint unit tools chromium cc bench corpus clean jekyll-expected
 
 all: build
 
@@ -57,6 +57,12 @@ cc:
 	@command -v gcc >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc libc6-dev >/dev/null; }
+
+# The differential suite against Jekyll: rewrite testdata/jekyll/*/expected.json
+# by running Debian's jekyll (4.3, `jekyll build --safe`) on every case's site.
+# The files are committed, so `make test` needs no Ruby.
+jekyll-expected:
+	$(GO) test ./internal/jekylldiff -run TestJekyllCases -count=1 -args -jekyll
 
 # Benchmarks on a generated corpus of $(BENCH_POSTS) posts (../shared/bench).
 # Full builds are few and long; save-to-reload latency needs enough samples

@@ -1,0 +1,414 @@
+package jekylldiff
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/site"
+)
+
+// regenerate makes the suite run the real jekyll on every case and rewrite
+// its expected.json instead of comparing (make jekyll-expected).
+var regenerate = flag.Bool("jekyll", false, "run `jekyll build --safe` on every case and rewrite expected.json")
+
+// casesDir holds one folder per case: site/ (the Jekyll site), case.yaml
+// (what it checks, and where weeknotes deliberately differs) and
+// expected.json (what Jekyll made of it).
+const casesDir = "../../testdata/jekyll"
+
+// Expected is what Jekyll made of a case's site.
+type Expected struct {
+	// JekyllError is set when Jekyll refused to build the site: the end of
+	// its message. weeknotes must refuse the site too.
+	JekyllError string `json:"jekyll_error,omitempty"`
+	BaseURL     string `json:"baseurl,omitempty"`
+	// Posts and Pages map source paths to URLs (without baseurl, as
+	// site.posts gives them).
+	Posts map[string]string `json:"posts"`
+	Pages map[string]string `json:"pages,omitempty"`
+	// Outputs are the rendered posts and pages by output path.
+	Outputs map[string]Rendered `json:"outputs"`
+	// Files are the output paths of files copied as they are.
+	Files []string `json:"files,omitempty"`
+}
+
+// Rendered is one rendered post or page, normalised (see Text, Hrefs).
+type Rendered struct {
+	Source string   `json:"source"`
+	Text   string   `json:"text"`
+	Hrefs  []string `json:"hrefs,omitempty"`
+}
+
+// Case is a case's case.yaml.
+type Case struct {
+	About string `yaml:"about"` // the behaviour the site shows
+	// WeeknotesError, when set, is part of the message of an error
+	// weeknotes must stop the build with; nothing else is compared.
+	// weeknotes refuses some sites Jekyll builds (a post_url to no post,
+	// for one), naming the file and line.
+	WeeknotesError string `yaml:"weeknotes_error"`
+	// Warnings are parts of warnings weeknotes must give, where Jekyll may
+	// be silent.
+	Warnings []string `yaml:"warnings"`
+	// TextDiffers names outputs whose text weeknotes deliberately renders
+	// differently, and why; their URLs and links are still compared.
+	TextDiffers map[string]string `yaml:"text_differs"`
+}
+
+func TestJekyllCases(t *testing.T) {
+	entries, err := os.ReadDir(casesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		n++
+		dir := filepath.Join(casesDir, e.Name())
+		t.Run(e.Name(), func(t *testing.T) {
+			c := readCase(t, dir)
+			if *regenerate {
+				writeExpected(t, dir, runJekyll(t, filepath.Join(dir, "site")))
+				return
+			}
+			compare(t, c, readExpected(t, dir), filepath.Join(dir, "site"))
+		})
+	}
+	if n == 0 {
+		t.Fatalf("no cases in %s", casesDir)
+	}
+}
+
+func readCase(t *testing.T, dir string) Case {
+	t.Helper()
+	var c Case
+	data, err := os.ReadFile(filepath.Join(dir, "case.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		t.Fatalf("case.yaml: %v", err)
+	}
+	if c.About == "" {
+		t.Fatal("case.yaml: say what the case is about")
+	}
+	return c
+}
+
+func readExpected(t *testing.T, dir string) *Expected {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatalf("%v (make jekyll-expected writes it)", err)
+	}
+	var exp Expected
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatalf("expected.json: %v", err)
+	}
+	return &exp
+}
+
+func writeExpected(t *testing.T, dir string, exp *Expected) {
+	t.Helper()
+	data, err := json.MarshalIndent(exp, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "expected.json"), append(data, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// built is what weeknotes made of a case's site, in Expected's terms.
+type built struct {
+	diags   []diag.Diagnostic
+	err     error
+	posts   map[string]string // source → URL with baseurl
+	pages   map[string]string
+	outputs map[string]Rendered
+	files   map[string]bool
+}
+
+// testTheme renders a post or page as a marker line naming its source and
+// URL, then its content alone, which is what Jekyll writes for a post
+// whose layout does not exist. Every other page is empty.
+func testTheme() fs.FS {
+	th := fstest.MapFS{
+		"base.html": {Data: []byte(`{{template "main" .}}`)},
+		"post.html": {Data: []byte("{{define \"main\"}}weeknotes-post {{.Post.Source}} {{.URL}}\n{{.Post.Content}}{{end}}")},
+	}
+	for _, k := range []string{"home", "archive", "tags", "tag", "series-list", "series", "404"} {
+		th[k+".html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{end}}`)}
+	}
+	return th
+}
+
+func buildWeeknotes(t *testing.T, src string) *built {
+	t.Helper()
+	b := site.NewBuilder(site.Options{Source: src, Theme: testTheme(), Now: time.Now()})
+	res, err := b.Build(context.Background(), nil)
+	out := &built{err: err, posts: map[string]string{}, pages: map[string]string{}, outputs: map[string]Rendered{}, files: map[string]bool{}}
+	var be *diag.BuildError
+	switch {
+	case errors.As(err, &be):
+		out.diags = be.Diagnostics
+		return out
+	case err != nil:
+		t.Fatalf("build: %v", err)
+	}
+	out.diags = res.Diagnostics
+	for p, f := range res.Output.Files {
+		if f.Source != "" {
+			out.files[p] = true
+			continue
+		}
+		first, rest, _ := strings.Cut(string(f.Data), "\n")
+		kind, ref, ok := strings.Cut(first, " ")
+		source, url, _ := strings.Cut(ref, " ")
+		switch {
+		case ok && kind == "weeknotes-post":
+			out.posts[source] = url
+		case ok && kind == "weeknotes-page":
+			out.pages[source] = url
+		default:
+			out.files[p] = true
+			continue
+		}
+		out.outputs[p] = Rendered{Source: source, Text: Text(rest), Hrefs: Hrefs(rest)}
+	}
+	return out
+}
+
+func compare(t *testing.T, c Case, exp *Expected, src string) {
+	got := buildWeeknotes(t, src)
+	if exp.JekyllError != "" || c.WeeknotesError != "" {
+		compareRefusal(t, c, exp, got)
+		return
+	}
+	if got.err != nil {
+		t.Fatalf("weeknotes refused a site Jekyll builds: %v", got.err)
+	}
+	for _, w := range c.Warnings {
+		if !hasDiag(got.diags, diag.Warning, w) {
+			t.Errorf("no warning about %q; got %v", w, got.diags)
+		}
+	}
+	compareURLs(t, "post", exp.BaseURL, exp.Posts, got.posts)
+	compareURLs(t, "page", exp.BaseURL, exp.Pages, got.pages)
+	for _, p := range sortedKeys(exp.Outputs) {
+		want, have := exp.Outputs[p], got.outputs[p]
+		if _, ok := got.outputs[p]; !ok {
+			t.Errorf("%s (from %s): weeknotes wrote no such page", p, want.Source)
+			continue
+		}
+		if !slices.Equal(want.Hrefs, have.Hrefs) {
+			t.Errorf("%s: links\n got %q\nwant %q", p, have.Hrefs, want.Hrefs)
+		}
+		if why, ok := c.TextDiffers[p]; ok {
+			if want.Text == have.Text {
+				t.Errorf("%s: text_differs says %q, but the texts are the same now; drop it", p, why)
+			}
+			continue
+		}
+		if want.Text != have.Text {
+			t.Errorf("%s: text\n got %q\nwant %q", p, have.Text, want.Text)
+		}
+	}
+	for _, f := range exp.Files {
+		if !got.files[f] {
+			t.Errorf("%s: Jekyll copies this file; weeknotes did not", f)
+		}
+	}
+}
+
+// compareRefusal checks a site that Jekyll or weeknotes refuses.
+func compareRefusal(t *testing.T, c Case, exp *Expected, got *built) {
+	if got.err == nil {
+		t.Fatalf("weeknotes built a site that should be refused (Jekyll: %q)", exp.JekyllError)
+	}
+	if c.WeeknotesError != "" && !hasDiag(got.diags, diag.Error, c.WeeknotesError) {
+		t.Errorf("no error about %q; got %v", c.WeeknotesError, got.err)
+	}
+	for _, d := range got.diags {
+		if d.Severity == diag.Error && d.File == "" {
+			t.Errorf("error without a file: %s", d)
+		}
+	}
+}
+
+func compareURLs(t *testing.T, kind, baseURL string, want, got map[string]string) {
+	t.Helper()
+	for _, src := range sortedKeys(want) {
+		if g, ok := got[src]; !ok {
+			t.Errorf("%s %s: Jekyll publishes it at %s; weeknotes does not publish it", kind, src, want[src])
+		} else if w := baseURL + want[src]; g != w {
+			t.Errorf("%s %s: URL %s, Jekyll's is %s", kind, src, g, w)
+		}
+	}
+	for _, src := range sortedKeys(got) {
+		if _, ok := want[src]; !ok {
+			t.Errorf("%s %s: weeknotes publishes it at %s; Jekyll does not publish it", kind, src, got[src])
+		}
+	}
+}
+
+func hasDiag(ds []diag.Diagnostic, sev diag.Severity, part string) bool {
+	for _, d := range ds {
+		if d.Severity == sev && strings.Contains(d.String(), part) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// probe is a page added to a copy of the site before Jekyll builds it: it
+// lists every post and page with its URL, which the output alone does not
+// tell.
+const probe = `---
+layout: null
+permalink: /weeknotes-probe.txt
+---
+baseurl {{ site.baseurl }}
+{% for p in site.posts %}post {{ p.path }} {{ p.url }}
+{% endfor %}{% for p in site.pages %}page {{ p.path }} {{ p.url }}
+{% endfor %}`
+
+const probeName = "weeknotes-probe.txt"
+
+// runJekyll builds a copy of the site with jekyll build --safe and reads
+// what it made.
+func runJekyll(t *testing.T, src string) *Expected {
+	t.Helper()
+	tmp := t.TempDir()
+	work, dest := filepath.Join(tmp, "site"), filepath.Join(tmp, "out")
+	if err := os.CopyFS(work, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, probeName), []byte(probe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("jekyll", "build", "--safe", "--quiet", "-s", work, "-d", dest)
+	cmd.Env = append(os.Environ(), "JEKYLL_ENV=production", "TZ=UTC")
+	outb, err := cmd.CombinedOutput()
+	exp := &Expected{Posts: map[string]string{}, Pages: map[string]string{}, Outputs: map[string]Rendered{}}
+	if err != nil {
+		exp.JekyllError = jekyllMessage(string(outb), work)
+		return exp
+	}
+	probeOut, err := os.ReadFile(filepath.Join(dest, probeName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls := readProbe(t, exp, string(probeOut))
+	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, dest+string(filepath.Separator)))
+		if rel == probeName {
+			return nil
+		}
+		source, rendered := urls[rel]
+		if !rendered {
+			exp.Files = append(exp.Files, rel)
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		exp.Outputs[rel] = Rendered{Source: source, Text: Text(string(data)), Hrefs: Hrefs(string(data))}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(exp.Files)
+	return exp
+}
+
+// readProbe fills exp from the probe's listing and returns the output path
+// of every post and page, mapped to its source.
+func readProbe(t *testing.T, exp *Expected, listing string) map[string]string {
+	t.Helper()
+	outputs := map[string]string{}
+	for _, line := range strings.Split(listing, "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 2 && fields[0] == "baseurl":
+			exp.BaseURL = strings.TrimSuffix(fields[1], "/")
+		case len(fields) == 3 && fields[0] == "post":
+			exp.Posts[fields[1]] = fields[2]
+			outputs[outputOf(fields[2])] = fields[1]
+		case len(fields) == 3 && fields[0] == "page" && fields[1] != probeName:
+			exp.Pages[fields[1]] = fields[2]
+			outputs[outputOf(fields[2])] = fields[1]
+		}
+	}
+	return outputs
+}
+
+// outputOf is the file Jekyll writes for a URL (Document#destination):
+// index.html in a folder for a URL ending in "/", else .html added unless
+// the URL has an extension.
+func outputOf(u string) string {
+	p := strings.TrimPrefix(u, "/")
+	if unescaped, err := url.PathUnescape(p); err == nil {
+		p = unescaped
+	}
+	switch {
+	case p == "" || strings.HasSuffix(p, "/"):
+		return p + "index.html"
+	case filepath.Ext(p) == "":
+		return p + ".html"
+	}
+	return p
+}
+
+// ansi matches the colour codes Jekyll writes.
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// jekyllMessage is the part of Jekyll's output that says why it stopped,
+// without the temporary folder's name.
+func jekyllMessage(out, work string) string {
+	var lines []string
+	for _, l := range strings.Split(ansi.ReplaceAllString(out, ""), "\n") {
+		l = strings.TrimSpace(strings.ReplaceAll(l, work+"/", ""))
+		if l != "" && !strings.HasPrefix(l, "from ") && !strings.Contains(l, "/usr/") && !strings.HasPrefix(l, "---") && !strings.Contains(l, "--trace") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > 3 {
+		lines = lines[:3]
+	}
+	return fmt.Sprint(strings.Join(lines, " | "))
+}
