@@ -3,16 +3,11 @@ package site
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"path"
-	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -104,95 +99,158 @@ func NewBuilder(opts Options) *Builder {
 // means everything (the first build, or when the caller cannot tell). A
 // content error returns *diag.BuildError carrying every diagnostic, and the
 // Builder keeps the previous good output; other errors are I/O failures.
+//
+// A build is a list of stages, each handing the next what it made through
+// a run: load, resolve, render bodies, model, render pages, write.
 func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	start := time.Now()
-	var diags diag.List
-
-	full := changed == nil || b.cfg == nil || b.forceAll || b.needsFull(changed)
-	b.forceAll = false
 	if b.opts.StreamTo != "" {
 		// A streamed build lets sources go as it renders them, so whatever
 		// happens, a later build must start afresh.
 		defer func() { b.forceAll = true }()
 	}
-	changedSet := make(map[string]bool, len(changed))
+	r := &run{ctx: ctx, start: time.Now(), changed: make(map[string]bool, len(changed))}
+	defer r.abortStaging() // removes staged files unless committed
 	for _, c := range changed {
-		changedSet[c] = true
+		r.changed[c] = true
 	}
-	if full {
-		if err := b.loadAll(&diags); err != nil {
-			b.forceAll = true
-			return nil, err
-		}
-		if hasErrors(diags.Sorted(), false) {
-			b.forceAll = true
-			return nil, &diag.BuildError{Diagnostics: diags.Sorted()}
-		}
-	} else {
+	r.full = changed == nil || b.cfg == nil || b.forceAll || b.needsFull(changed)
+	b.forceAll = false
+
+	if err := b.load(r, changed); err != nil {
+		return nil, err
+	}
+	b.resolve(r)
+	if err := b.renderBodies(r); err != nil {
+		return nil, err
+	}
+	if err := b.model(r); err != nil {
+		return nil, err
+	}
+	if err := b.renderPages(r); err != nil {
+		return nil, err
+	}
+	return b.write(r)
+}
+
+// run is the state of one Build: what each stage hands the next.
+type run struct {
+	ctx     context.Context
+	start   time.Time
+	full    bool            // configuration, theme and every post were loaded afresh
+	changed map[string]bool // site paths changed since the previous build
+	diags   diag.List
+
+	now      time.Time    // posts dated after it are in the future
+	states   []*postState // every post, by source path
+	included []*postState // the posts this build shows, newest first
+	ix       *postIndex   // finds posts for {% post_url %} and {% link %}
+
+	site   *SiteData  // what templates see
+	jobs   []*pageJob // every page of the site
+	global uint64     // fingerprint of what every page shows
+
+	stage  *staging          // where pages go as they render, with Options.StreamTo
+	out    *Output           // the built site
+	prints map[string]uint64 // output path → fingerprint of its inputs
+	todo   []*pageJob        // pages rendered this time, not kept from the last build
+	mu     sync.Mutex        // guards out.Files while pages render
+}
+
+// abortStaging removes what a streamed build staged, unless it was
+// committed.
+func (r *run) abortStaging() {
+	if r.stage != nil {
+		r.stage.abort()
+	}
+}
+
+// load reads configuration, templates and every post for a full build, or
+// only the changed files for an incremental one. A failure to load leaves
+// the Builder needing a full build next time.
+func (b *Builder) load(r *run, changed []string) error {
+	if !r.full {
 		b.reloadChanged(changed)
+		return nil
 	}
-
-	cfg := b.cfg
-	now := b.opts.Now
-	if now.IsZero() {
-		now = time.Now()
+	if err := b.loadAll(&r.diags); err != nil {
+		b.forceAll = true
+		return err
 	}
+	if hasErrors(r.diags.Sorted(), false) {
+		b.forceAll = true
+		return &diag.BuildError{Diagnostics: r.diags.Sorted()}
+	}
+	return nil
+}
 
-	// Decide which posts are in this build, and where they go.
-	states := b.sortedStates()
-	var included []*postState
+// resolve decides which posts are in this build and where each goes, and
+// indexes every post for the links between them.
+func (b *Builder) resolve(r *run) {
+	r.now = b.opts.Now
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
+	r.states = b.sortedStates()
 	byOut := make(map[string]*postState)
-	for _, ps := range states {
-		diags.Add(ps.parseDiags...)
-		p := ps.post
-		ps.future = p.HasDate && p.Date.After(now)
-		ps.included = (b.opts.Drafts || (!p.Draft && p.Published)) && (b.opts.Future || !ps.future)
-		ps.data = nil
-		if !ps.included {
+	for _, ps := range r.states {
+		r.diags.Add(ps.parseDiags...)
+		if !b.include(ps, r.now) {
 			continue
 		}
-		if !ps.derived {
-			ps.rel = content.Permalink(cfg.Permalink, p)
-			ps.url = joinURL(cfg.BaseURL, ps.rel)
-			ps.outPath = outputPath(ps.rel)
-			ps.marker, ps.inSeries = series.OfPost(p, cfg.Series)
-			ps.updated = updated(p.Params, p.Date)
-			ps.tagSlugs = make([]string, len(p.Tags))
-			for i, t := range p.Tags {
-				ps.tagSlugs[i] = content.Slugify(t) // as series and :categories are slugged
-			}
-			ps.derived = true
-		}
 		if other := byOut[ps.outPath]; other != nil {
-			diags.Add(diag.Errorf(p.Path, 0, "URL %s is also the URL of %s; give one of them a different slug or permalink", ps.url, other.post.Path))
+			r.diags.Add(diag.Errorf(ps.post.Path, 0, "URL %s is also the URL of %s; give one of them a different slug or permalink", ps.url, other.post.Path))
 			continue
 		}
 		byOut[ps.outPath] = ps
-		included = append(included, ps)
+		r.included = append(r.included, ps)
 	}
-	sortNewestFirst(included)
+	sortNewestFirst(r.included)
+	r.ix = newPostIndex(r.states, b.staticURL)
+}
 
-	ix := newPostIndex(states, b.staticURL)
+// include reports whether a post is in this build and, the first time it
+// is, derives its URL, output path, series marker and tag slugs.
+func (b *Builder) include(ps *postState, now time.Time) bool {
+	p := ps.post
+	ps.future = p.HasDate && p.Date.After(now)
+	ps.included = (b.opts.Drafts || (!p.Draft && p.Published)) && (b.opts.Future || !ps.future)
+	ps.data = nil
+	if !ps.included || ps.derived {
+		return ps.included
+	}
+	cfg := b.cfg
+	ps.rel = content.Permalink(cfg.Permalink, p)
+	ps.url = joinURL(cfg.BaseURL, ps.rel)
+	ps.outPath = outputPath(ps.rel)
+	ps.marker, ps.inSeries = series.OfPost(p, cfg.Series)
+	ps.updated = updated(p.Params, p.Date)
+	ps.tagSlugs = make([]string, len(p.Tags))
+	for i, t := range p.Tags {
+		ps.tagSlugs[i] = content.Slugify(t) // as series and :categories are slugged
+	}
+	ps.derived = true
+	return true
+}
 
-	// Render post bodies: Liquid, then Markdown, in parallel, reusing the
-	// previous rendering of every post whose inputs did not change.
+// renderBodies renders post bodies, Liquid then Markdown, in parallel,
+// reusing the previous rendering of every post whose inputs did not change.
+func (b *Builder) renderBodies(r *run) error {
 	var toRender []*postState
-	for _, ps := range included {
-		if !ps.rendered || ps.renderedOf != ps.post.Hash || !ix.stillResolves(ps.asked) || usesAny(ps.reads, changedSet) {
+	for _, ps := range r.included {
+		if !ps.rendered || ps.renderedOf != ps.post.Hash || !r.ix.stillResolves(ps.asked) || usesAny(ps.reads, r.changed) {
 			toRender = append(toRender, ps)
 		}
 	}
 	siteVars := b.liquidSiteVars()
-	if err := parallel(ctx, toRender, func(ps *postState) { b.renderBody(ps, ix, siteVars) }); err != nil {
-		return nil, err
+	if err := parallel(r.ctx, toRender, func(ps *postState) { b.renderBody(ps, r.ix, siteVars) }); err != nil {
+		return err
 	}
-	for _, ps := range included {
-		diags.Add(ps.renderDiags...)
+	for _, ps := range r.included {
+		r.diags.Add(ps.renderDiags...)
 	}
-
-	if b.opts.CacheDir != "" && full {
+	if b.opts.CacheDir != "" && r.full {
 		// Every code block is highlighted by now. Only full builds write
 		// the cache: the preview's incremental rebuilds keep it in memory,
 		// where a save would cost milliseconds of every keystroke-to-reload.
@@ -204,364 +262,146 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		// before the pages, whose garbage then has 8-12 MB more room.
 		b.hl.forget()
 	}
+	return nil
+}
 
-	// Series, tags, years: the site model templates see.
-	sd, seriesDiags := b.model(included)
-	diags.Add(seriesDiags...)
-
-	if ds := diags.Sorted(); hasErrors(ds, b.opts.Strict) {
-		return nil, &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
+// model builds the site model templates see (series, tags, years) and
+// lists every page; it stops the build here when the content has errors.
+func (b *Builder) model(r *run) error {
+	sd, seriesDiags := b.siteModel(r.included)
+	r.diags.Add(seriesDiags...)
+	if ds := r.diags.Sorted(); hasErrors(ds, b.opts.Strict) {
+		return &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
 	}
+	r.site = sd
+	r.jobs, r.global = b.pageJobs(sd, r.included)
+	return nil
+}
 
-	// Pages.
-	jobs, global := b.pageJobs(sd, included)
-	out := &Output{Files: make(map[string]*File, len(jobs)+len(b.static)+16)}
-	prints := make(map[string]uint64, len(jobs))
-	var todo []*pageJob
-	for _, j := range jobs {
-		prints[j.out] = j.print
-		if old, ok := b.prints[j.out]; ok && old == j.print && b.last != nil && b.last.Files[j.out] != nil {
-			out.Files[j.out] = b.last.Files[j.out]
+// renderPages renders every page whose fingerprint changed, and the
+// generated files (feeds, sitemap, assets), together on all cores so that
+// neither waits for the other on an idle core. Unchanged files are kept
+// from the previous build.
+func (b *Builder) renderPages(r *run) error {
+	r.out = &Output{Files: make(map[string]*File, len(r.jobs)+len(b.static)+16)}
+	r.prints = make(map[string]uint64, len(r.jobs))
+	for _, j := range r.jobs {
+		r.prints[j.out] = j.print
+		if f := b.kept(j.out, j.print); f != nil {
+			r.out.Files[j.out] = f
 			continue
 		}
-		todo = append(todo, j)
+		r.todo = append(r.todo, j)
 	}
-	var stage *staging
 	if b.opts.StreamTo != "" {
 		var err error
-		if stage, err = newStaging(b.opts.StreamTo); err != nil {
-			return nil, err
+		if r.stage, err = newStaging(b.opts.StreamTo); err != nil {
+			return err
 		}
-		defer stage.abort() // removes staged files unless committed
 	}
-	put := func(p string, data []byte, release func()) *File {
-		if stage == nil {
-			f := newFile(bytes.Clone(data))
-			if release != nil {
-				release()
-			}
-			return f
-		}
-		return stage.put(p, data, release)
-	}
-	// Pages and generated files (feeds, sitemap, assets) render together,
-	// so that neither waits for the other on an idle core.
-	var mu sync.Mutex
-	var work []func()
-	for _, g := range b.generated(sd, included, global) {
-		prints[g.out] = g.print
-		if old, ok := b.prints[g.out]; ok && old == g.print && b.last != nil && b.last.Files[g.out] != nil && b.last.Files[g.out].Data != nil {
-			out.Files[g.out] = b.last.Files[g.out]
-			continue
-		}
-		work = append(work, func() {
-			f := put(g.out, g.make(), nil)
-			mu.Lock()
-			out.Files[g.out] = f
-			mu.Unlock()
-		})
-	}
+	work := b.generatedWork(r)
 	// Partials cached in the previous build may show what has changed since.
 	b.theme.partials.reset()
 	// The longest pages first: one that lists every post, left to the end,
 	// would keep one core busy while the others had nothing left to do.
-	sort.SliceStable(todo, func(i, k int) bool { return todo[i].listed > todo[k].listed })
-	for _, j := range todo {
-		work = append(work, func() {
-			buf, d := b.theme.render(j.tmpl, j.page)
-			if d != nil {
-				diags.Add(*d)
-				return
-			}
-			f := put(j.out, buf.Bytes(), func() { releaseBuffer(buf) })
-			mu.Lock()
-			out.Files[j.out] = f
-			mu.Unlock()
-		})
+	sort.SliceStable(r.todo, func(i, k int) bool { return r.todo[i].listed > r.todo[k].listed })
+	for _, j := range r.todo {
+		work = append(work, func() { b.renderPage(r, j) })
 	}
-	if err := parallel(ctx, work, func(do func()) { do() }); err != nil {
-		return nil, err
+	if err := parallel(r.ctx, work, func(do func()) { do() }); err != nil {
+		return err
 	}
 	for name, f := range b.static {
-		out.Files[name] = f
+		r.out.Files[name] = f
 	}
+	return nil
+}
 
-	ds := diags.Sorted()
+// kept returns the previous build's file at out when its fingerprint is
+// still print, else nil.
+func (b *Builder) kept(out string, print uint64) *File {
+	if old, ok := b.prints[out]; ok && old == print && b.last != nil {
+		return b.last.Files[out]
+	}
+	return nil
+}
+
+// generatedWork lists the generated files that need making, and keeps the
+// others from the previous build.
+func (b *Builder) generatedWork(r *run) []func() {
+	var work []func()
+	for _, g := range b.generated(r.site, r.included, r.global) {
+		r.prints[g.out] = g.print
+		if f := b.kept(g.out, g.print); f != nil && f.Data != nil {
+			r.out.Files[g.out] = f
+			continue
+		}
+		work = append(work, func() { r.add(g.out, r.put(g.out, g.make(), nil)) })
+	}
+	return work
+}
+
+// renderPage renders one page through its template.
+func (b *Builder) renderPage(r *run, j *pageJob) {
+	buf, d := b.theme.render(j.tmpl, j.page)
+	if d != nil {
+		r.diags.Add(*d)
+		return
+	}
+	r.add(j.out, r.put(j.out, buf.Bytes(), func() { releaseBuffer(buf) }))
+}
+
+// put makes the file for one output path: in memory, or staged on disk in
+// a streamed build. release, when not nil, is called once data is no
+// longer needed.
+func (r *run) put(p string, data []byte, release func()) *File {
+	if r.stage == nil {
+		f := newFile(bytes.Clone(data))
+		if release != nil {
+			release()
+		}
+		return f
+	}
+	return r.stage.put(p, data, release)
+}
+
+// add records one rendered file of the output.
+func (r *run) add(p string, f *File) {
+	r.mu.Lock()
+	r.out.Files[p] = f
+	r.mu.Unlock()
+}
+
+// write fails the build on errors (or, with Strict, warnings); otherwise it
+// commits a streamed build to disk and keeps the output for the next build.
+func (b *Builder) write(r *run) (*Result, error) {
+	ds := r.diags.Sorted()
 	if hasErrors(ds, b.opts.Strict) {
 		return nil, &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
 	}
 	var written WriteStats
-	if stage != nil {
+	if r.stage != nil {
 		var err error
-		if written, err = stage.commit(ctx, out); err != nil {
+		if written, err = r.stage.commit(r.ctx, r.out); err != nil {
 			return nil, err
 		}
 	}
-
 	res := &Result{
-		Output:      out,
+		Output:      r.out,
 		Diagnostics: ds,
-		Changed:     diffOutputs(b.last, out),
+		Changed:     diffOutputs(b.last, r.out),
 		Stats: Stats{
-			Posts:    len(included),
-			Drafts:   countDrafts(states, included),
-			Pages:    len(jobs),
-			Files:    len(out.Files),
-			Rendered: len(todo),
+			Posts:    len(r.included),
+			Drafts:   countDrafts(r.states, r.included),
+			Pages:    len(r.jobs),
+			Files:    len(r.out.Files),
+			Rendered: len(r.todo),
 		},
 		Written: written,
 	}
-	b.last, b.prints = out, prints
-	res.Stats.Duration = time.Since(start)
+	b.last, b.prints = r.out, r.prints
+	res.Stats.Duration = time.Since(r.start)
 	return res, nil
-}
-
-// needsFull reports whether a change invalidates more than posts: the
-// configuration and templates shape every page.
-func (b *Builder) needsFull(changed []string) bool {
-	for _, c := range changed {
-		if c == b.cfg.File || isConfigName(c) || within(c, b.cfg.TemplatesDir) {
-			return true
-		}
-	}
-	return false
-}
-
-func isConfigName(p string) bool {
-	for _, n := range config.FileNames {
-		if p == n {
-			return true
-		}
-	}
-	return false
-}
-
-func within(p, dir string) bool {
-	return dir != "" && (p == dir || strings.HasPrefix(p, dir+"/"))
-}
-
-// loadAll reads configuration, templates and every post afresh.
-func (b *Builder) loadAll(diags *diag.List) error {
-	cfg, err := config.Load(b.fsys)
-	if err != nil {
-		diags.Add(diagFromError(err, "weeknotes.yaml"))
-		return &diag.BuildError{Diagnostics: diags.Sorted()}
-	}
-	if err := applyBaseURL(cfg, b.opts.BaseURL); err != nil {
-		return err
-	}
-	b.cfg = cfg
-	th, tds := loadTheme(b.opts.Theme, b.fsys, cfg)
-	diags.Add(tds...)
-	b.theme = th
-	var includes fs.FS
-	if sub, err := fs.Sub(b.fsys, path.Join(cfg.TemplatesDir, "includes")); err == nil {
-		includes = overlayFS{top: sub, bottom: subOrNil(b.opts.Theme, "includes")}
-	}
-	b.liquid = liquid.New(liquid.Options{Includes: includes, IncludesDir: path.Join(cfg.TemplatesDir, "includes"), Source: b.fsys})
-	b.md = markdown.New(markdown.Options{Highlights: b.hl, Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
-	b.images.reset()
-
-	posts, pds := content.Load(b.fsys, cfg, true)
-	b.posts = make(map[string]*postState, len(posts))
-	b.sorted = nil
-	for _, p := range posts {
-		b.posts[p.Path] = &postState{post: p}
-	}
-	// content.Load reports per-file problems as diagnostics; keep them with
-	// their post so that a later incremental build still shows them.
-	for _, d := range pds {
-		if ps := b.posts[d.File]; ps != nil {
-			ps.parseDiags = append(ps.parseDiags, d)
-		} else {
-			diags.Add(d) // about a folder, or a file that is not a post
-		}
-	}
-	b.static = b.walkStatic(diags)
-	b.prints = nil
-	return nil
-}
-
-// reloadChanged re-reads the changed posts and re-walks static files.
-func (b *Builder) reloadChanged(changed []string) {
-	changedStatic := map[string]bool{}
-	for _, c := range changed {
-		switch {
-		case within(c, b.cfg.StaticDir):
-			changedStatic[c] = true
-		case within(c, b.cfg.PostsDir) || within(c, b.cfg.DraftsDir):
-			b.reloadPost(c)
-		}
-	}
-	if len(changedStatic) > 0 {
-		var d diag.List
-		b.static = b.walkStatic(&d)
-		for p := range changedStatic {
-			b.images.forget(p)
-		}
-	}
-}
-
-// reloadPost re-reads one post, or a whole folder that appeared or went.
-func (b *Builder) reloadPost(p string) {
-	info, err := fs.Stat(b.fsys, p)
-	if err != nil {
-		// Removed: forget it, and everything that was under it if it was a folder.
-		delete(b.posts, p)
-		b.sorted = nil
-		for k := range b.posts {
-			if strings.HasPrefix(k, p+"/") {
-				delete(b.posts, k)
-			}
-		}
-		return
-	}
-	if info.IsDir() {
-		_ = fs.WalkDir(b.fsys, p, func(q string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				b.reloadPost(q)
-			}
-			return nil
-		})
-		return
-	}
-	if !content.IsSource(path.Base(p)) {
-		return
-	}
-	src, err := fs.ReadFile(b.fsys, p)
-	if err != nil {
-		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: []diag.Diagnostic{diag.Errorf(p, 0, "cannot read: %v", err)}}
-		return
-	}
-	postsDir := b.cfg.PostsDir
-	if within(p, b.cfg.DraftsDir) {
-		postsDir = b.cfg.DraftsDir
-	}
-	post, ds := content.Parse(p, postsDir, src, b.cfg.Location)
-	if post == nil {
-		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: ds}
-		return
-	}
-	if within(p, b.cfg.DraftsDir) {
-		post.Draft = true
-	}
-	old := b.posts[p]
-	ps := &postState{post: post, parseDiags: ds}
-	if old != nil && old.rendered && old.renderedOf == post.Hash {
-		// Saved without a change (editors do this): keep the rendering.
-		*ps = *old
-		ps.post, ps.parseDiags = post, ds
-	}
-	b.posts[p] = ps
-}
-
-func (b *Builder) sortedStates() []*postState {
-	if len(b.sorted) == len(b.posts) {
-		// Same keys as last time (an edit replaced states in place): refresh
-		// the entries without sorting 5,000 paths again.
-		ok := true
-		for i, ps := range b.sorted {
-			cur := b.posts[ps.post.Path]
-			if cur == nil {
-				ok = false
-				break
-			}
-			b.sorted[i] = cur
-		}
-		if ok {
-			return b.sorted
-		}
-	}
-	out := make([]*postState, 0, len(b.posts))
-	for _, ps := range b.posts {
-		out = append(out, ps)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].post.Path < out[j].post.Path })
-	b.sorted = out
-	return out
-}
-
-// renderBody runs one post's body through Liquid and Markdown.
-func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]any) {
-	p := ps.post
-	r := &resolver{ix: ix}
-	var ds []diag.Diagnostic
-	body := p.Body
-	// Which files the rendering looks at, so that a later build renders the
-	// body again when one of them changes, appears or goes.
-	var reads []string
-	var readsMu sync.Mutex
-	read := func(path string) {
-		readsMu.Lock()
-		reads = append(reads, path)
-		readsMu.Unlock()
-	}
-	if liquid.NeedsLiquid(body) {
-		var lds []diag.Diagnostic
-		body, lds = b.liquid.Render(liquid.Input{
-			File: p.Path, Body: body, FirstLine: p.BodyLine,
-			Site: siteVars, Page: liquidPageVars(ps), Resolver: r,
-			Included: read,
-		})
-		ds = append(ds, lds...)
-	}
-	out, mds := b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, SkipExcerpt: p.Excerpt != "", Image: func(src string) markdown.ImageInfo {
-		info, static := b.imageLookup(src)
-		if static != "" {
-			read(static)
-		}
-		return info
-	}})
-	ds = append(ds, mds...)
-	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(out.HTML), template.HTML(out.Excerpt), out.Text, out.WordCount
-	if p.Excerpt != "" {
-		ps.excerpt = template.HTML(html.EscapeString(p.Excerpt))
-	}
-	ps.renderDiags = ds
-	ps.asked = r.asked
-	ps.reads = reads
-	ps.rendered, ps.renderedOf = true, p.Hash
-	if b.opts.StreamTo != "" {
-		// A one-shot build never renders this body again: let the source go
-		// now rather than at the end, to keep the peak memory of large sites low.
-		p.Body = nil
-	}
-	ps.contentHash, ps.excerptHash = hashString(string(ps.html)), hashString(string(ps.excerpt))
-}
-
-func liquidPageVars(ps *postState) map[string]any {
-	p := ps.post
-	vars := make(map[string]any, len(p.Params)+12)
-	for k, v := range p.Params {
-		vars[k] = v
-	}
-	vars["title"] = p.Title
-	vars["slug"] = p.Slug
-	vars["url"] = ps.url
-	vars["path"] = p.Path
-	vars["tags"] = p.Tags
-	vars["categories"] = p.Categories
-	vars["excerpt"] = p.Excerpt
-	vars["author"] = p.Author
-	if p.HasDate {
-		vars["date"] = p.Date
-	}
-	return vars
-}
-
-func (b *Builder) liquidSiteVars() map[string]any {
-	cfg := b.cfg
-	vars := make(map[string]any, len(cfg.Params)+8)
-	for k, v := range cfg.Params {
-		vars[k] = v
-	}
-	vars["title"] = cfg.Title
-	vars["description"] = cfg.Description
-	vars["author"] = cfg.Author
-	vars["url"] = cfg.URL
-	vars["baseurl"] = cfg.BaseURL
-	vars["lang"] = cfg.Language
-	return vars
 }
 
 // parallel runs fn on every item on all cores, stopping early when ctx is
@@ -643,43 +483,6 @@ func promote(ds []diag.Diagnostic, strict bool) []diag.Diagnostic {
 		out[i] = d
 	}
 	return out
-}
-
-var fileLineRE = regexp.MustCompile(`^([^\s:]+):(\d+): (.*)$`)
-
-// diagFromError turns a "file:line: message" error from a stage that
-// returns plain errors into a diagnostic.
-func diagFromError(err error, fallbackFile string) diag.Diagnostic {
-	var be *diag.BuildError
-	if errors.As(err, &be) && len(be.Diagnostics) > 0 {
-		return be.Diagnostics[0]
-	}
-	msg := err.Error()
-	if m := fileLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[2])
-		return diag.Errorf(m[1], line, "%s", m[3])
-	}
-	return diag.Errorf(fallbackFile, 0, "%s", msg)
-}
-
-// applyBaseURL applies a --base-url override: scheme and host go to URL,
-// any path to BaseURL.
-func applyBaseURL(cfg *config.Config, override string) error {
-	if override == "" {
-		return nil
-	}
-	override = strings.TrimRight(override, "/")
-	i := strings.Index(override, "://")
-	if i < 0 {
-		return fmt.Errorf("--base-url %q: want scheme and host, e.g. https://example.org/blog", override)
-	}
-	rest := override[i+3:]
-	if j := strings.IndexByte(rest, '/'); j >= 0 {
-		cfg.URL, cfg.BaseURL = override[:i+3+j], rest[j:]
-	} else {
-		cfg.URL, cfg.BaseURL = override, ""
-	}
-	return nil
 }
 
 // outputPath maps a URL path to the file that serves it: pretty URLs

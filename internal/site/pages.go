@@ -9,8 +9,9 @@ import (
 	"github.com/weeknotes/weeknotes/internal/series"
 )
 
-// model builds what templates see from the included posts, newest first.
-func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
+// siteModel builds what templates see from the included posts, newest
+// first: every post, then tags, years and series, which list them.
+func (b *Builder) siteModel(included []*postState) (*SiteData, []diag.Diagnostic) {
 	cfg := b.cfg
 	sd := &SiteData{
 		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
@@ -19,55 +20,17 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 	}
 	tags := map[string]*TagData{}
 	years := map[int]*YearData{}
-	var entries []series.Entry
 	for _, ps := range included {
-		p := ps.post
-		author := p.Author
-		if author == "" {
-			author = cfg.Author
-		}
-		desc := p.Description
-		if desc == "" {
-			desc = p.Excerpt
-		}
-		if desc == "" {
-			desc = ps.text
-		}
-		pd := &PostData{
-			Title: p.Title, URL: ps.url, Permalink: cfg.URL + ps.url, Date: p.Date, Updated: ps.updated,
-			Author: author, Description: desc,
-			Excerpt: ps.excerpt, Content: ps.html,
-			Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
-			WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230), state: ps,
-		}
-		ps.data = pd
+		pd := b.postData(ps)
 		sd.Posts = append(sd.Posts, pd)
-		for i, name := range p.Tags {
-			slug := ps.tagSlugs[i]
-			if slug == "" {
-				continue
-			}
-			t := tags[slug]
-			if t == nil {
-				t = &TagData{Name: name, Slug: slug, URL: joinURL(cfg.BaseURL, "/tags/"+slug+"/")}
-				tags[slug] = t
-			}
-			if n := len(t.Posts); n > 0 && t.Posts[n-1] == pd {
-				continue // two spellings of one tag ("café", "cafe")
-			}
-			t.Posts = append(t.Posts, pd)
-			pd.Tags = append(pd.Tags, t)
-		}
-		if p.HasDate {
+		b.addTags(tags, ps)
+		if p := ps.post; p.HasDate {
 			y := years[p.Date.Year()]
 			if y == nil {
 				y = &YearData{Year: p.Date.Year()}
 				years[p.Date.Year()] = y
 			}
 			y.Posts = append(y.Posts, pd)
-		}
-		if ps.inSeries {
-			entries = append(entries, series.Entry{Key: p.Path, Marker: ps.marker, Date: p.Date})
 		}
 	}
 	for _, t := range tags {
@@ -81,15 +44,74 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 	if n := len(sd.Years); n > 0 {
 		sd.FirstYear, sd.LastYear = sd.Years[n-1].Year, sd.Years[0].Year
 	}
+	var warnings []diag.Diagnostic
+	sd.Series, warnings = b.seriesModel(included)
+	return sd, warnings
+}
 
-	all, _, warnings := series.Assemble(entries)
+// postData makes one post's template data and links its state to it.
+func (b *Builder) postData(ps *postState) *PostData {
+	p := ps.post
+	author := p.Author
+	if author == "" {
+		author = b.cfg.Author
+	}
+	desc := p.Description
+	if desc == "" {
+		desc = p.Excerpt
+	}
+	if desc == "" {
+		desc = ps.text
+	}
+	pd := &PostData{
+		Title: p.Title, URL: ps.url, Permalink: b.cfg.URL + ps.url, Date: p.Date, Updated: ps.updated,
+		Author: author, Description: desc,
+		Excerpt: ps.excerpt, Content: ps.html,
+		Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
+		WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230), state: ps,
+	}
+	ps.data = pd
+	return pd
+}
+
+// addTags files a post under each of its tags, creating tags on first use.
+func (b *Builder) addTags(tags map[string]*TagData, ps *postState) {
+	pd := ps.data
+	for i, name := range ps.post.Tags {
+		slug := ps.tagSlugs[i]
+		if slug == "" {
+			continue
+		}
+		t := tags[slug]
+		if t == nil {
+			t = &TagData{Name: name, Slug: slug, URL: joinURL(b.cfg.BaseURL, "/tags/"+slug+"/")}
+			tags[slug] = t
+		}
+		if n := len(t.Posts); n > 0 && t.Posts[n-1] == pd {
+			continue // two spellings of one tag ("café", "cafe")
+		}
+		t.Posts = append(t.Posts, pd)
+		pd.Tags = append(pd.Tags, t)
+	}
+}
+
+// seriesModel orders the posts that belong to a series into seasons and
+// episodes, and links each post to its episode and each episode to its
+// neighbours. The warnings are about gaps and duplicates in numbering.
+func (b *Builder) seriesModel(included []*postState) ([]*SeriesData, []diag.Diagnostic) {
+	var entries []series.Entry
 	byPath := make(map[string]*postState, len(included))
 	for _, ps := range included {
 		byPath[ps.post.Path] = ps
+		if ps.inSeries {
+			entries = append(entries, series.Entry{Key: ps.post.Path, Marker: ps.marker, Date: ps.post.Date})
+		}
 	}
+	all, _, warnings := series.Assemble(entries)
+	var out []*SeriesData
 	episodes := map[*series.Episode]*EpisodeData{}
 	for _, s := range all {
-		sdata := &SeriesData{Name: s.Name, Slug: s.Slug, URL: joinURL(cfg.BaseURL, "/series/"+s.Slug+"/"), FeedURL: joinURL(cfg.BaseURL, "/series/"+s.Slug+"/feed.xml")}
+		sdata := &SeriesData{Name: s.Name, Slug: s.Slug, URL: joinURL(b.cfg.BaseURL, "/series/"+s.Slug+"/"), FeedURL: joinURL(b.cfg.BaseURL, "/series/"+s.Slug+"/feed.xml")}
 		for _, season := range s.Seasons {
 			sn := &SeasonData{Number: season.Number}
 			for _, e := range season.Episodes {
@@ -101,7 +123,7 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			}
 			sdata.Seasons = append(sdata.Seasons, sn)
 		}
-		sd.Series = append(sd.Series, sdata)
+		out = append(out, sdata)
 	}
 	for e, ed := range episodes {
 		if e.Prev != nil {
@@ -111,7 +133,7 @@ func (b *Builder) model(included []*postState) (*SiteData, []diag.Diagnostic) {
 			ed.Next = episodes[e.Next]
 		}
 	}
-	return sd, warnings
+	return out, warnings
 }
 
 // updated is the post's last_modified_at or updated, which the content
@@ -153,10 +175,19 @@ func listedBy(p *Page) int {
 // navigation show them everywhere) and the bodies or excerpts of the posts
 // the page shows.
 func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uint64) {
-	cfg := b.cfg
+	l := &pageList{b: b, sd: sd, global: b.globalPrint(included)}
+	l.postPages(included)
+	l.homePages()
+	l.indexPages()
+	return l.jobs, l.global
+}
+
+// globalPrint fingerprints what every page shows: the theme, the
+// configuration and the metadata of every post.
+func (b *Builder) globalPrint(included []*postState) uint64 {
 	g := newHasher()
 	g.u64(b.theme.hash)
-	g.str(fmt.Sprintf("%+v|%v|%v", *cfg, b.opts.Preview, b.opts.Drafts))
+	g.str(fmt.Sprintf("%+v|%v|%v", *b.cfg, b.opts.Preview, b.opts.Drafts))
 	for _, ps := range included {
 		g.u64(ps.metaHash())
 		if e := ps.data.Episode; e != nil {
@@ -164,93 +195,111 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 			g.str(e.Label)
 		}
 	}
-	global := g.sum()
-	print := func(kind, out string, posts []*PostData, withContent bool) uint64 {
-		h := newHasher()
-		h.u64(global)
-		h.str(kind)
-		h.str(out)
-		for _, pd := range posts {
-			ps := pd.state
-			h.u64(ps.excerptHash)
-			if withContent {
-				h.u64(ps.contentHash)
-			}
-		}
-		return h.sum()
-	}
-	base := func(kind, title, url string) *Page {
-		return &Page{Kind: kind, Title: title, Description: cfg.Description, URL: joinURL(cfg.BaseURL, url), Permalink: cfg.URL + joinURL(cfg.BaseURL, url),
-			Site: sd, FeedURL: joinURL(cfg.BaseURL, "/feed.xml"), StyleURLs: b.theme.styles}
-	}
-	var jobs []*pageJob
-	add := func(out, tmpl string, page *Page, posts []*PostData, withContent bool) {
-		jobs = append(jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: print(tmpl, out, posts, withContent), listed: listedBy(page)})
-	}
+	return g.sum()
+}
 
+// pageList collects the pages of one build.
+type pageList struct {
+	b      *Builder
+	sd     *SiteData
+	global uint64 // globalPrint
+	jobs   []*pageJob
+}
+
+// base is a page of the given kind with what every page carries.
+func (l *pageList) base(kind, title, url string) *Page {
+	cfg := l.b.cfg
+	return &Page{Kind: kind, Title: title, Description: cfg.Description, URL: joinURL(cfg.BaseURL, url), Permalink: cfg.URL + joinURL(cfg.BaseURL, url),
+		Site: l.sd, FeedURL: joinURL(cfg.BaseURL, "/feed.xml"), StyleURLs: l.b.theme.styles}
+}
+
+// add lists one page. posts are the posts whose excerpts the page shows,
+// and withContent says it shows their bodies too.
+func (l *pageList) add(out, tmpl string, page *Page, posts []*PostData, withContent bool) {
+	h := newHasher()
+	h.u64(l.global)
+	h.str(tmpl)
+	h.str(out)
+	for _, pd := range posts {
+		ps := pd.state
+		h.u64(ps.excerptHash)
+		if withContent {
+			h.u64(ps.contentHash)
+		}
+	}
+	l.jobs = append(l.jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: h.sum(), listed: listedBy(page)})
+}
+
+// postPages lists one page per post, through the template its layout names
+// when the theme has one.
+func (l *pageList) postPages(included []*postState) {
 	for _, ps := range included {
 		pd := ps.data
-		pg := base("post", pd.Title, ps.rel)
+		pg := l.base("post", pd.Title, ps.rel)
 		pg.Post, pg.Description = pd, pd.Description
 		tmpl := "post.html"
-		if l := ps.post.Layout; l != "" && l != "post" && b.theme.sets[l+".html"] != nil {
-			tmpl = l + ".html"
+		if lay := ps.post.Layout; lay != "" && lay != "post" && l.b.theme.sets[lay+".html"] != nil {
+			tmpl = lay + ".html"
 		}
 		if pd.Episode != nil {
 			pg.FeedURL = pd.Episode.Series.FeedURL
 		}
-		add(ps.outPath, tmpl, pg, []*PostData{pd}, true)
+		l.add(ps.outPath, tmpl, pg, []*PostData{pd}, true)
 	}
+}
 
+// homePages lists the home page and its following pages, Paginate posts
+// each.
+func (l *pageList) homePages() {
+	cfg, posts := l.b.cfg, l.sd.Posts
 	per := cfg.Paginate
 	if per <= 0 {
 		per = 10
 	}
-	pages := max(1, (len(sd.Posts)+per-1)/per)
+	pages := max(1, (len(posts)+per-1)/per)
+	pageURL := func(i int) string { // i is 0-based
+		if i == 0 {
+			return "/"
+		}
+		return fmt.Sprintf("/page/%d/", i+1)
+	}
 	for i := 0; i < pages; i++ {
-		lo, hi := i*per, min((i+1)*per, len(sd.Posts))
-		url := "/"
-		if i > 0 {
-			url = fmt.Sprintf("/page/%d/", i+1)
-		}
-		pg := base("home", cfg.Title, url)
-		pg.Posts = sd.Posts[lo:hi]
+		url := pageURL(i)
+		pg := l.base("home", cfg.Title, url)
+		pg.Posts = posts[i*per : min((i+1)*per, len(posts))]
 		pg.Paginator = &Paginator{Page: i + 1, TotalPages: pages}
-		if i == 1 {
-			pg.Paginator.PrevURL = joinURL(cfg.BaseURL, "/")
-		} else if i > 1 {
-			pg.Paginator.PrevURL = joinURL(cfg.BaseURL, fmt.Sprintf("/page/%d/", i))
-		}
-		if i+1 < pages {
-			pg.Paginator.NextURL = joinURL(cfg.BaseURL, fmt.Sprintf("/page/%d/", i+2))
-		}
 		if i > 0 {
+			pg.Paginator.PrevURL = joinURL(cfg.BaseURL, pageURL(i-1))
 			pg.Title = fmt.Sprintf("%s, page %d", cfg.Title, i+1)
 		}
-		add(outputPath(url), "home.html", pg, pg.Posts, false)
+		if i+1 < pages {
+			pg.Paginator.NextURL = joinURL(cfg.BaseURL, pageURL(i+1))
+		}
+		l.add(outputPath(url), "home.html", pg, pg.Posts, false)
 	}
+}
 
-	arch := base("archive", "Archive", "/archive/")
-	arch.Posts = sd.Posts
-	add("archive/index.html", "archive.html", arch, nil, false)
+// indexPages lists the archive, the tag and series pages and the 404 page.
+func (l *pageList) indexPages() {
+	arch := l.base("archive", "Archive", "/archive/")
+	arch.Posts = l.sd.Posts
+	l.add("archive/index.html", "archive.html", arch, nil, false)
 
-	add("tags/index.html", "tags.html", base("tags", "Tags", "/tags/"), nil, false)
-	for _, t := range sd.Tags {
-		pg := base("tag", "Posts tagged “"+t.Name+"”", "/tags/"+t.Slug+"/")
+	l.add("tags/index.html", "tags.html", l.base("tags", "Tags", "/tags/"), nil, false)
+	for _, t := range l.sd.Tags {
+		pg := l.base("tag", "Posts tagged “"+t.Name+"”", "/tags/"+t.Slug+"/")
 		pg.Tag, pg.Posts = t, t.Posts
-		add(outputPath("/tags/"+t.Slug+"/"), "tag.html", pg, t.Posts, false)
+		l.add(outputPath("/tags/"+t.Slug+"/"), "tag.html", pg, t.Posts, false)
 	}
 
-	add("series/index.html", "series-list.html", base("series-list", "Series", "/series/"), nil, false)
-	for _, s := range sd.Series {
-		pg := base("series", s.Name, "/series/"+s.Slug+"/")
+	l.add("series/index.html", "series-list.html", l.base("series-list", "Series", "/series/"), nil, false)
+	for _, s := range l.sd.Series {
+		pg := l.base("series", s.Name, "/series/"+s.Slug+"/")
 		pg.Series, pg.FeedURL = s, s.FeedURL
-		add(outputPath("/series/"+s.Slug+"/"), "series.html", pg, s.posts(), false)
+		l.add(outputPath("/series/"+s.Slug+"/"), "series.html", pg, s.posts(), false)
 	}
 
-	nf := base("404", "Page not found", "/404.html")
-	add("404.html", "404.html", nf, nil, false)
-	return jobs, global
+	l.add("404.html", "404.html", l.base("404", "Page not found", "/404.html"), nil, false)
 }
 
 // metaHash fingerprints what lists and navigation show of a post. It is

@@ -71,31 +71,14 @@ func subOrNil(fsys fs.FS, dir string) fs.FS {
 // messages.
 const defaultThemeOrigin = "(default theme) templates/"
 
-// loadTheme parses every page template with base.html and the partials.
+// loadTheme parses every page template with base.html and the partials:
+// it collects the files (the site's over the default theme's), fingerprints
+// them with the assets, and parses one template set per page.
 func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.Diagnostic) {
 	th := &theme{sets: map[string]*setPool{}, origin: map[string]string{}, assets: map[string][]byte{}, partials: &partialCache{}}
-	var ds []diag.Diagnostic
 	files := map[string][]byte{} // name relative to the templates folder → bytes
-	collect := func(fsys fs.FS, label func(string) string) {
-		if fsys == nil {
-			return
-		}
-		_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), "~") {
-				return nil
-			}
-			data, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				ds = append(ds, diag.Errorf(label(p), 0, "cannot read: %v", err))
-				return nil
-			}
-			files[p] = data
-			th.origin[p] = label(p)
-			return nil
-		})
-	}
-	collect(defaults, func(p string) string { return defaultThemeOrigin + p })
-	collect(subOrNil(site, cfg.TemplatesDir), func(p string) string { return path.Join(cfg.TemplatesDir, p) })
+	ds := th.collect(files, defaults, func(p string) string { return defaultThemeOrigin + p })
+	ds = append(ds, th.collect(files, subOrNil(site, cfg.TemplatesDir), func(p string) string { return path.Join(cfg.TemplatesDir, p) })...)
 	fromDefaults := make(map[string]bool, len(files))
 	for n, o := range th.origin {
 		fromDefaults[n] = o == defaultThemeOrigin+n
@@ -107,13 +90,53 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	ds = append(ds, th.addAssets(files, names, cfg.BaseURL)...)
+
+	if _, ok := files["base.html"]; !ok {
+		return th, append(ds, diag.Errorf(path.Join(cfg.TemplatesDir, "base.html"), 0, "missing: every page is rendered inside base.html"))
+	}
+	ds = append(ds, th.parseSets(files, names, funcMap(cfg.URL, cfg.BaseURL))...)
+	for _, k := range pageKinds {
+		if _, ok := files[k+".html"]; !ok {
+			ds = append(ds, diag.Errorf(path.Join(cfg.TemplatesDir, k+".html"), 0, "missing page template"))
+		}
+	}
+	return th, ds
+}
+
+// collect reads every template file of fsys into files, over any of the
+// same name, and records label(name) as its origin for messages.
+func (th *theme) collect(files map[string][]byte, fsys fs.FS, label func(string) string) []diag.Diagnostic {
+	if fsys == nil {
+		return nil
+	}
+	var ds []diag.Diagnostic
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), "~") {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			ds = append(ds, diag.Errorf(label(p), 0, "cannot read: %v", err))
+			return nil
+		}
+		files[p] = data
+		th.origin[p] = label(p)
+		return nil
+	})
+	return ds
+}
+
+// addAssets takes the theme's assets and the generated highlighting styles,
+// with their cache-busted URLs, and fingerprints them with every template
+// file (names, sorted).
+func (th *theme) addAssets(files map[string][]byte, names []string, baseURL string) []diag.Diagnostic {
+	var ds []diag.Diagnostic
 	h := newHasher()
 	for _, n := range names {
 		h.str(n)
 		h.bytes(files[n])
 	}
-
-	// Assets: the theme's stylesheet and the generated highlighting styles.
 	for _, n := range names {
 		if rest, ok := strings.CutPrefix(n, "assets/"); ok {
 			th.assets["assets/"+rest] = files[n]
@@ -127,17 +150,19 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 	h.bytes(css)
 	for _, a := range []string{"assets/style.css", "assets/syntax.css"} {
 		if data, ok := th.assets[a]; ok {
-			th.styles = append(th.styles, fmt.Sprintf("%s?v=%.8x", joinURL(cfg.BaseURL, "/"+a), hashBytes(data)))
+			th.styles = append(th.styles, fmt.Sprintf("%s?v=%.8x", joinURL(baseURL, "/"+a), hashBytes(data)))
 		}
 	}
 	h.str(strings.Join(th.styles, ","))
 	th.hash = h.sum()
+	return ds
+}
 
-	if _, ok := files["base.html"]; !ok {
-		return th, append(ds, diag.Errorf(path.Join(cfg.TemplatesDir, "base.html"), 0, "missing: every page is rendered inside base.html"))
-	}
-	var partials []string
-	var pages []string
+// parseSets parses, for every page template at the top of the templates
+// folder, a set of base.html, every partial and the page.
+func (th *theme) parseSets(files map[string][]byte, names []string, funcs template.FuncMap) []diag.Diagnostic {
+	var ds []diag.Diagnostic
+	var partials, pages []string
 	for _, n := range names {
 		switch {
 		case strings.HasPrefix(n, "partials/") && strings.HasSuffix(n, ".html"):
@@ -146,7 +171,6 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 			pages = append(pages, n)
 		}
 	}
-	funcs := funcMap(cfg.URL, cfg.BaseURL)
 	for _, page := range pages {
 		set := template.New("base.html").Funcs(funcs)
 		ok := true
@@ -165,12 +189,7 @@ func loadTheme(defaults fs.FS, site fs.FS, cfg *config.Config) (*theme, []diag.D
 			th.sets[page] = &setPool{proto: set, partials: th.partials}
 		}
 	}
-	for _, k := range pageKinds {
-		if _, ok := files[k+".html"]; !ok {
-			ds = append(ds, diag.Errorf(path.Join(cfg.TemplatesDir, k+".html"), 0, "missing page template"))
-		}
-	}
-	return th, ds
+	return ds
 }
 
 // cachedPartialRE finds the partials a template renders through

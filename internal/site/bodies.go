@@ -1,0 +1,96 @@
+package site
+
+import (
+	"html"
+	"html/template"
+	"sync"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/liquid"
+	"github.com/weeknotes/weeknotes/internal/markdown"
+)
+
+// The render-bodies stage: every post's body through Liquid, then Markdown.
+
+// renderBody runs one post's body through Liquid and Markdown.
+func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]any) {
+	p := ps.post
+	r := &resolver{ix: ix}
+	var ds []diag.Diagnostic
+	body := p.Body
+	// Which files the rendering looks at, so that a later build renders the
+	// body again when one of them changes, appears or goes.
+	var reads []string
+	var readsMu sync.Mutex
+	read := func(path string) {
+		readsMu.Lock()
+		reads = append(reads, path)
+		readsMu.Unlock()
+	}
+	if liquid.NeedsLiquid(body) {
+		var lds []diag.Diagnostic
+		body, lds = b.liquid.Render(liquid.Input{
+			File: p.Path, Body: body, FirstLine: p.BodyLine,
+			Site: siteVars, Page: liquidPageVars(ps), Resolver: r,
+			Included: read,
+		})
+		ds = append(ds, lds...)
+	}
+	out, mds := b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, SkipExcerpt: p.Excerpt != "", Image: func(src string) markdown.ImageInfo {
+		info, static := b.imageLookup(src)
+		if static != "" {
+			read(static)
+		}
+		return info
+	}})
+	ds = append(ds, mds...)
+	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(out.HTML), template.HTML(out.Excerpt), out.Text, out.WordCount
+	if p.Excerpt != "" {
+		ps.excerpt = template.HTML(html.EscapeString(p.Excerpt))
+	}
+	ps.renderDiags = ds
+	ps.asked = r.asked
+	ps.reads = reads
+	ps.rendered, ps.renderedOf = true, p.Hash
+	if b.opts.StreamTo != "" {
+		// A one-shot build never renders this body again: let the source go
+		// now rather than at the end, to keep the peak memory of large sites low.
+		p.Body = nil
+	}
+	ps.contentHash, ps.excerptHash = hashString(string(ps.html)), hashString(string(ps.excerpt))
+}
+
+func liquidPageVars(ps *postState) map[string]any {
+	p := ps.post
+	vars := make(map[string]any, len(p.Params)+12)
+	for k, v := range p.Params {
+		vars[k] = v
+	}
+	vars["title"] = p.Title
+	vars["slug"] = p.Slug
+	vars["url"] = ps.url
+	vars["path"] = p.Path
+	vars["tags"] = p.Tags
+	vars["categories"] = p.Categories
+	vars["excerpt"] = p.Excerpt
+	vars["author"] = p.Author
+	if p.HasDate {
+		vars["date"] = p.Date
+	}
+	return vars
+}
+
+func (b *Builder) liquidSiteVars() map[string]any {
+	cfg := b.cfg
+	vars := make(map[string]any, len(cfg.Params)+8)
+	for k, v := range cfg.Params {
+		vars[k] = v
+	}
+	vars["title"] = cfg.Title
+	vars["description"] = cfg.Description
+	vars["author"] = cfg.Author
+	vars["url"] = cfg.URL
+	vars["baseurl"] = cfg.BaseURL
+	vars["lang"] = cfg.Language
+	return vars
+}

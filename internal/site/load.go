@@ -1,0 +1,223 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/content"
+	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/liquid"
+	"github.com/weeknotes/weeknotes/internal/markdown"
+)
+
+// The load stage: configuration, theme and posts, read afresh for a full
+// build or only where they changed for an incremental one.
+
+// needsFull reports whether a change invalidates more than posts: the
+// configuration and templates shape every page.
+func (b *Builder) needsFull(changed []string) bool {
+	for _, c := range changed {
+		if c == b.cfg.File || isConfigName(c) || within(c, b.cfg.TemplatesDir) {
+			return true
+		}
+	}
+	return false
+}
+
+func isConfigName(p string) bool {
+	for _, n := range config.FileNames {
+		if p == n {
+			return true
+		}
+	}
+	return false
+}
+
+func within(p, dir string) bool {
+	return dir != "" && (p == dir || strings.HasPrefix(p, dir+"/"))
+}
+
+// loadAll reads configuration, templates and every post afresh.
+func (b *Builder) loadAll(diags *diag.List) error {
+	cfg, err := config.Load(b.fsys)
+	if err != nil {
+		diags.Add(diagFromError(err, "weeknotes.yaml"))
+		return &diag.BuildError{Diagnostics: diags.Sorted()}
+	}
+	if err := applyBaseURL(cfg, b.opts.BaseURL); err != nil {
+		return err
+	}
+	b.cfg = cfg
+	th, tds := loadTheme(b.opts.Theme, b.fsys, cfg)
+	diags.Add(tds...)
+	b.theme = th
+	var includes fs.FS
+	if sub, err := fs.Sub(b.fsys, path.Join(cfg.TemplatesDir, "includes")); err == nil {
+		includes = overlayFS{top: sub, bottom: subOrNil(b.opts.Theme, "includes")}
+	}
+	b.liquid = liquid.New(liquid.Options{Includes: includes, IncludesDir: path.Join(cfg.TemplatesDir, "includes"), Source: b.fsys})
+	b.md = markdown.New(markdown.Options{Highlights: b.hl, Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
+	b.images.reset()
+
+	posts, pds := content.Load(b.fsys, cfg, true)
+	b.posts = make(map[string]*postState, len(posts))
+	b.sorted = nil
+	for _, p := range posts {
+		b.posts[p.Path] = &postState{post: p}
+	}
+	// content.Load reports per-file problems as diagnostics; keep them with
+	// their post so that a later incremental build still shows them.
+	for _, d := range pds {
+		if ps := b.posts[d.File]; ps != nil {
+			ps.parseDiags = append(ps.parseDiags, d)
+		} else {
+			diags.Add(d) // about a folder, or a file that is not a post
+		}
+	}
+	b.static = b.walkStatic(diags)
+	b.prints = nil
+	return nil
+}
+
+// reloadChanged re-reads the changed posts and re-walks static files.
+func (b *Builder) reloadChanged(changed []string) {
+	changedStatic := map[string]bool{}
+	for _, c := range changed {
+		switch {
+		case within(c, b.cfg.StaticDir):
+			changedStatic[c] = true
+		case within(c, b.cfg.PostsDir) || within(c, b.cfg.DraftsDir):
+			b.reloadPost(c)
+		}
+	}
+	if len(changedStatic) > 0 {
+		var d diag.List
+		b.static = b.walkStatic(&d)
+		for p := range changedStatic {
+			b.images.forget(p)
+		}
+	}
+}
+
+// reloadPost re-reads one post, or a whole folder that appeared or went.
+func (b *Builder) reloadPost(p string) {
+	info, err := fs.Stat(b.fsys, p)
+	if err != nil {
+		// Removed: forget it, and everything that was under it if it was a folder.
+		delete(b.posts, p)
+		b.sorted = nil
+		for k := range b.posts {
+			if strings.HasPrefix(k, p+"/") {
+				delete(b.posts, k)
+			}
+		}
+		return
+	}
+	if info.IsDir() {
+		_ = fs.WalkDir(b.fsys, p, func(q string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b.reloadPost(q)
+			}
+			return nil
+		})
+		return
+	}
+	if !content.IsSource(path.Base(p)) {
+		return
+	}
+	src, err := fs.ReadFile(b.fsys, p)
+	if err != nil {
+		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: []diag.Diagnostic{diag.Errorf(p, 0, "cannot read: %v", err)}}
+		return
+	}
+	postsDir := b.cfg.PostsDir
+	if within(p, b.cfg.DraftsDir) {
+		postsDir = b.cfg.DraftsDir
+	}
+	post, ds := content.Parse(p, postsDir, src, b.cfg.Location)
+	if post == nil {
+		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: ds}
+		return
+	}
+	if within(p, b.cfg.DraftsDir) {
+		post.Draft = true
+	}
+	old := b.posts[p]
+	ps := &postState{post: post, parseDiags: ds}
+	if old != nil && old.rendered && old.renderedOf == post.Hash {
+		// Saved without a change (editors do this): keep the rendering.
+		*ps = *old
+		ps.post, ps.parseDiags = post, ds
+	}
+	b.posts[p] = ps
+}
+
+func (b *Builder) sortedStates() []*postState {
+	if len(b.sorted) == len(b.posts) {
+		// Same keys as last time (an edit replaced states in place): refresh
+		// the entries without sorting 5,000 paths again.
+		ok := true
+		for i, ps := range b.sorted {
+			cur := b.posts[ps.post.Path]
+			if cur == nil {
+				ok = false
+				break
+			}
+			b.sorted[i] = cur
+		}
+		if ok {
+			return b.sorted
+		}
+	}
+	out := make([]*postState, 0, len(b.posts))
+	for _, ps := range b.posts {
+		out = append(out, ps)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].post.Path < out[j].post.Path })
+	b.sorted = out
+	return out
+}
+
+var fileLineRE = regexp.MustCompile(`^([^\s:]+):(\d+): (.*)$`)
+
+// diagFromError turns a "file:line: message" error from a stage that
+// returns plain errors into a diagnostic.
+func diagFromError(err error, fallbackFile string) diag.Diagnostic {
+	var be *diag.BuildError
+	if errors.As(err, &be) && len(be.Diagnostics) > 0 {
+		return be.Diagnostics[0]
+	}
+	msg := err.Error()
+	if m := fileLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return diag.Errorf(m[1], line, "%s", m[3])
+	}
+	return diag.Errorf(fallbackFile, 0, "%s", msg)
+}
+
+// applyBaseURL applies a --base-url override: scheme and host go to URL,
+// any path to BaseURL.
+func applyBaseURL(cfg *config.Config, override string) error {
+	if override == "" {
+		return nil
+	}
+	override = strings.TrimRight(override, "/")
+	i := strings.Index(override, "://")
+	if i < 0 {
+		return fmt.Errorf("--base-url %q: want scheme and host, e.g. https://example.org/blog", override)
+	}
+	rest := override[i+3:]
+	if j := strings.IndexByte(rest, '/'); j >= 0 {
+		cfg.URL, cfg.BaseURL = override[:i+3+j], rest[j:]
+	} else {
+		cfg.URL, cfg.BaseURL = override, ""
+	}
+	return nil
+}
