@@ -76,13 +76,14 @@ type Options struct {
 type limits struct {
 	iterations int // loop iterations, over all the body's for and tablerow loops
 	includes   int // include and include_relative tags rendered
-	output     int // bytes by which the output may exceed the body's own length
+	output     int // bytes by which the output may exceed the body's own length, and the size of any value
+	written    int // bytes written in all, into the output, includes and captures
 }
 
 // defaultLimits are far above what a post needs (posts loop over tags and
 // short lists), and low enough that a runaway body fails in well under a
 // second and a few tens of megabytes.
-var defaultLimits = limits{iterations: 100_000, includes: 100_000, output: 10 << 20}
+var defaultLimits = limits{iterations: 100_000, includes: 100_000, output: 10 << 20, written: 100 << 20}
 
 // Input is one body to render.
 type Input struct {
@@ -124,6 +125,9 @@ type Engine struct {
 	// loopStep is put first in the body of every loop, to count its
 	// iterations (see compile).
 	loopStep *render.TagNode
+	// capture is the engine's capture block, to copy in place of the
+	// library's (see limitNodes).
+	capture *render.BlockNode
 
 	// alwaysCompile turns off renderSimple, so that tests can compare it
 	// with the library.
@@ -149,35 +153,38 @@ func New(opts Options) *Engine {
 		panic(fmt.Sprintf("liquid: compiling the loop counter: %v", err))
 	}
 	e.loopStep = root.(*render.SeqNode).Children[0].(*render.TagNode)
+	root, err = e.base.cfg.Compile("{% "+captureTag+" %}{% end"+captureTag+" %}", parser.SourceLoc{})
+	if err != nil {
+		panic(fmt.Sprintf("liquid: compiling the capture: %v", err))
+	}
+	e.capture = root.(*render.SeqNode).Children[0].(*render.BlockNode)
 	return e
 }
 
-// compile compiles a template with the engine's tags and makes its loops
-// count their iterations against the limits.
+// compile compiles a template with the engine's tags, makes its loops
+// count their iterations against the limits and its captures render into
+// limited buffers.
 func (e *Engine) compile(src string, loc parser.SourceLoc) (render.Node, parser.Error) {
 	root, err := e.base.cfg.Compile(src, loc)
 	if err != nil {
 		return nil, err
 	}
-	e.countLoops(root)
+	e.limitWork(root)
 	return root, nil
 }
 
-// countLoops puts a copy of the counting tag first in the body of every
-// for and tablerow loop under n, located at the loop's tag, so that each
-// iteration renders it before anything else.
-func (e *Engine) countLoops(n render.Node) {
+// limitWork rewrites the tree under n: it puts a copy of the counting tag
+// first in the body of every for and tablerow loop, located at the loop's
+// tag, so that each iteration renders it before anything else; and it
+// replaces every capture with the engine's own (see captureCompiler).
+func (e *Engine) limitWork(n render.Node) {
 	switch n := n.(type) {
 	case *render.SeqNode:
-		for _, c := range n.Children {
-			e.countLoops(c)
-		}
+		e.limitNodes(n.Children)
 	case *render.BlockNode:
-		for _, c := range n.Body {
-			e.countLoops(c)
-		}
+		e.limitNodes(n.Body)
 		for _, c := range n.Clauses {
-			e.countLoops(c)
+			e.limitWork(c)
 		}
 		if n.Name == "for" || n.Name == "tablerow" {
 			step := *e.loopStep
@@ -187,23 +194,38 @@ func (e *Engine) countLoops(n render.Node) {
 	}
 }
 
+// limitNodes rewrites each node of a list, replacing captures in place.
+func (e *Engine) limitNodes(nodes []render.Node) {
+	for i, c := range nodes {
+		e.limitWork(c)
+		if b, ok := c.(*render.BlockNode); ok && b.Name == "capture" {
+			limited := *e.capture
+			limited.SourceLoc, limited.Source, limited.Args = b.SourceLoc, b.Source, b.Args
+			limited.Body, limited.Clauses = b.Body, b.Clauses
+			nodes[i] = &limited
+		}
+	}
+}
+
 // filterRecorder notes the names of the filters registered through it, so
 // that unknown filters can be found before rendering.
+// It also bounds the size of every filter's result (see limitFilter).
 type filterRecorder struct {
 	cfg   *render.Config
 	names map[string]bool
+	limit func() int
 }
 
 func (r filterRecorder) AddFilter(name string, fn any) {
 	if r.names != nil {
 		r.names[name] = true
 	}
-	r.cfg.AddFilter(name, fn)
+	r.cfg.AddFilter(name, limitFilter(name, fn, r.limit))
 }
 
 func (e *Engine) newVariant(siteURL, baseURL string, passThrough []string, names map[string]bool) *variant {
 	cfg := render.NewConfig()
-	rec := filterRecorder{cfg: &cfg, names: names}
+	rec := filterRecorder{cfg: &cfg, names: names, limit: func() int { return e.limits.output }}
 	filters.AddStandardFilters(rec)
 	addJekyllFilters(rec, siteURL, baseURL)
 	for _, name := range passThrough {
@@ -306,7 +328,8 @@ type bodyRender struct {
 // workDone is what one rendering attempt has done, against the limits.
 type workDone struct {
 	iterations, includes int
-	held, maxHeld        int // output bytes held by the body's and includes' buffers
+	held, maxHeld        int // output bytes held by the body's, includes' and captures' buffers
+	written              int // output bytes written into any of them
 
 	// over is the message of the first limit exceeded; once it is set,
 	// every checkpoint stops the rendering.
@@ -343,8 +366,11 @@ type limitedBuffer struct {
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	w := &b.r.work
+	w.written += len(p)
 	switch {
 	case w.over != "":
+	case w.written > b.r.engine.limits.written+len(b.r.in.Body):
+		b.r.exceed(fmt.Sprintf("the Liquid rendering wrote more than %s, counting captures and includes; does a loop or include repeat more than intended?", byteSize(b.r.engine.limits.written)))
 	case w.held+len(p) > w.maxHeld:
 		b.r.exceed(fmt.Sprintf("the Liquid output is more than %s longer than the post; does a loop or include repeat more than intended?", byteSize(b.r.engine.limits.output)))
 	default:
@@ -366,11 +392,15 @@ func (r *bodyRender) run() []byte {
 	in := r.in
 	sc := scanSource(string(in.Body), r.first, true)
 
-	unknownTags := false
+	stop := false
+	for _, u := range sc.unclosed {
+		r.add(diag.Errorf(in.File, u.line, "%s", unclosedMessage(u)))
+		stop = true
+	}
 	for _, t := range sc.tags {
 		if !r.engine.isTag(t.name) {
 			r.add(diag.Errorf(in.File, t.line, "unknown tag %q", t.name))
-			unknownTags = true
+			stop = true
 		}
 	}
 	resolved := r.resolveStaticTargets(sc.tags)
@@ -384,7 +414,7 @@ func (r *bodyRender) run() []byte {
 			}
 		}
 	}
-	if unknownTags {
+	if stop {
 		return nil
 	}
 	if !r.engine.alwaysCompile && isSimple(sc.tokens) {

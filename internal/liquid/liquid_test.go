@@ -593,7 +593,7 @@ func TestLimits(t *testing.T) {
 		output = "the Liquid output is more than 100 bytes longer than the post; does a loop or include repeat more than intended?"
 	)
 	e := newTestEngine()
-	e.limits = limits{iterations: 10, includes: 5, output: 100}
+	e.limits = limits{iterations: 10, includes: 5, output: 100, written: 500}
 	runRenderCasesWith(t, e, []renderCase{
 		{
 			name:  "iterations of nested loops add up",
@@ -629,7 +629,47 @@ func TestLimits(t *testing.T) {
 		{
 			name:  "a value that outgrows the limit in a capture",
 			body:  "{% assign x = 'y' %}{% for i in (1..10) %}{% capture x %}{{ x }}{{ x }}{% endcapture %}{% endfor %}",
-			diags: []string{`error content/posts/p.md:1: the value of "x" is more than 100 bytes long; does a loop or capture repeat more than intended?`},
+			diags: []string{"error content/posts/p.md:1: " + output},
+		},
+		{
+			name:  "append doubling a value in a loop, never output",
+			body:  "{% assign s = 'y' %}\n{% for i in (1..10) %}\n{% assign s = s | append: s %}{% endfor %}",
+			diags: []string{"error content/posts/p.md:3: append: the result is more than 100 bytes long; does a loop repeat more than intended?"},
+		},
+		{
+			name:  "prepend in an output, reported once",
+			body:  "{% assign s = 'y' %}{% for i in (1..10) %}\n{{ s | prepend: 'abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789' }}{% endfor %}",
+			diags: []string{"error content/posts/p.md:2: prepend: the result is more than 100 bytes long; does a loop repeat more than intended?"},
+		},
+		{
+			name:  "replace growing a value",
+			body:  "{% assign s = 'yy' %}{% for i in (1..10) %}{% assign s = s | replace: 'y', 'yy' %}{% endfor %}",
+			diags: []string{"error content/posts/p.md:1: replace: the result is more than 100 bytes long; does a loop repeat more than intended?"},
+		},
+		{
+			name:  "concat doubling a list",
+			body:  "{% assign a = 'x,y' | split: ',' %}{% for i in (1..10) %}{% assign a = a | concat: a %}{% endfor %}",
+			diags: []string{"error content/posts/p.md:1: concat: the result is more than 100 bytes long; does a loop repeat more than intended?"},
+		},
+		{
+			name:  "a capture's own text over the limit",
+			body:  "{% capture c %}{% for i in (1..10) %}" + strings.Repeat("z", 30) + "{% endfor %}{% endcapture %}",
+			diags: []string{"error content/posts/p.md:1: " + output},
+		},
+		{
+			name:  "an include in a capture",
+			body:  "{% capture c %}\n{% include long.html %}{% endcapture %}",
+			diags: []string{"error content/posts/p.md:2: " + output},
+		},
+		{
+			name:  "captures that add up to more than may be written",
+			body:  "{% for i in (1..10) %}{% capture c %}" + strings.Repeat("z", 80) + "{% endcapture %}{% endfor %}",
+			diags: []string{"error content/posts/p.md:1: the Liquid rendering wrote more than 500 bytes, counting captures and includes; does a loop or include repeat more than intended?"},
+		},
+		{
+			name: "a capture under the limits",
+			body: "{% capture c %}{% for i in (1..3) %}ab{% endfor %}{% endcapture %}[{{ c | append: '!' }}]",
+			want: "[ababab!]",
 		},
 		{
 			name:  "a retry for an unknown filter starts counting afresh",

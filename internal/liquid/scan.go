@@ -1,6 +1,7 @@
 package liquid
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -59,6 +60,10 @@ type scanned struct {
 	tokens  []token
 	tags    []tagUse
 	filters []filterUse
+	// unclosed are the "{{" that open no object and the raw and comment
+	// sections that never end, which the library would pass through as
+	// text where Jekyll stops with an error.
+	unclosed []tagUse
 }
 
 // tokenPattern is what the library's scanner matches templates against,
@@ -289,11 +294,17 @@ func scanSource(src string, firstLine int, rewrite bool) scanned {
 		// openFences are the layouts of the highlight blocks not closed
 		// yet, innermost last.
 		openFences []*fenceLayout
+		// sectionLine is the line of the raw or comment tag that opened
+		// the section the scan is in.
+		sectionLine int
 	)
 	sc := newTokenScanner(src)
 	for m := sc.scan(); m != nil; m = sc.scan() {
 		start, end := m[0], m[1]
 		gap := src[prevEnd:start]
+		if within == inText {
+			out.unclosed = appendStrayObject(out.unclosed, gap, line)
+		}
 		line += strings.Count(gap, "\n")
 		strayTag = strayTag || strings.Contains(gap, "{%")
 		tokenLine := line
@@ -338,9 +349,9 @@ func scanSource(src string, firstLine int, rewrite bool) scanned {
 				within = inText
 			}
 		case tok.name == "comment":
-			within = inComment
+			within, sectionLine = inComment, tokenLine
 		case tok.name == "raw":
-			within = inRaw
+			within, sectionLine = inRaw, tokenLine
 		default:
 			out.tags = append(out.tags, tagUse{name: tok.name, args: tok.args, line: tokenLine})
 			if expressionTags[tok.name] {
@@ -362,8 +373,36 @@ func scanSource(src string, firstLine int, rewrite bool) scanned {
 		tok.after = within
 		out.tokens = append(out.tokens, tok)
 	}
+	switch within {
+	case inText:
+		out.unclosed = appendStrayObject(out.unclosed, src[prevEnd:], line)
+	case inRaw:
+		out.unclosed = append(out.unclosed, tagUse{name: "raw", line: sectionLine})
+	case inComment:
+		out.unclosed = append(out.unclosed, tagUse{name: "comment", line: sectionLine})
+	}
 	out.source = applyEdits(src, edits)
 	return out
+}
+
+// appendStrayObject notes the first "{{" of a stretch of text between
+// tokens, if any: it opens no object, because no "}}" closes it. The
+// stretch starts on line.
+func appendStrayObject(unclosed []tagUse, text string, line int) []tagUse {
+	i := strings.Index(text, "{{")
+	if i < 0 || len(unclosed) > 0 {
+		return unclosed
+	}
+	return append(unclosed, tagUse{name: "{{", line: line + strings.Count(text[:i], "\n")})
+}
+
+// unclosedMessage is what to tell the author about an unclosed object or
+// section.
+func unclosedMessage(u tagUse) string {
+	if u.name == "{{" {
+		return `"{{" is not closed; close it with "}}", or keep it as text inside {% raw %}…{% endraw %}`
+	}
+	return fmt.Sprintf("{%% %s %%} is not closed; close it with {%% end%s %%}", u.name, u.name)
 }
 
 // applyEdits returns src with the edits, which are in order and do not

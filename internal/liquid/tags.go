@@ -116,6 +116,9 @@ type sourceError interface {
 // "Liquid error (line N): … in path" framing, which diagnostics carry in
 // their own fields.
 func messageOf(err error) string {
+	if msg, ok := tooLarge(err); ok {
+		return msg
+	}
 	msg := err.Error()
 	var se sourceError
 	if errors.As(err, &se) {
@@ -188,11 +191,12 @@ func (e *Engine) addTags(cfg *render.Config) {
 	cfg.AddTag(outputTag, e.outputTagCompiler)
 	cfg.AddTag(loopStepTag, e.loopStepCompiler)
 	cfg.AddBlock("highlight").Compiler(highlightCompiler)
+	cfg.AddBlock(captureTag).Compiler(e.captureCompiler)
 }
 
 // loopStepCompiler compiles the tag that counts one iteration of the loop
 // it is first in. Its arguments are the loop's tag name, and it is located
-// at the loop's tag (see countLoops).
+// at the loop's tag (see limitWork).
 func (e *Engine) loopStepCompiler(string) (func(io.Writer, render.Context) error, error) {
 	return func(_ io.Writer, ctx render.Context) error {
 		st, err := stateOf(ctx)
@@ -309,6 +313,11 @@ func (e *Engine) outputTagCompiler(args string) (func(io.Writer, render.Context)
 			st, serr := stateOf(ctx)
 			if serr != nil {
 				return err
+			}
+			if msg, ok := tooLarge(err); ok {
+				// Stop: the same output in a loop would only fail again.
+				st.out.exceed(msg)
+				return st.checkLimits(ctx)
 			}
 			st.report(diag.Error, tagLine(ctx), messageOf(err))
 			return nil
@@ -506,7 +515,7 @@ func highlightCompiler(node render.BlockNode) (func(io.Writer, render.Context) e
 		info += " {" + strings.Join(attrs, " ") + "}"
 	}
 	return func(w io.Writer, ctx render.Context) error {
-		code, err := ctx.InnerString()
+		code, err := innerString(ctx)
 		if err != nil {
 			return err
 		}
