@@ -7,6 +7,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
 // FileNames are the configuration files looked for, in order. The first one
@@ -39,6 +41,16 @@ type Config struct {
 	DraftsDir    string // e.g. content/drafts or _drafts; may not exist
 	TemplatesDir string // default "templates"
 	StaticDir    string // default "static"; copied to the output as /static/...
+
+	// Jekyll is set when the site is in Jekyll's layout (_posts): its
+	// posts then get Jekyll's URLs, categories and slugs exactly.
+	Jekyll bool
+
+	// Problems are errors in the file that leave the rest of the site
+	// worth checking (an unknown permalink placeholder): the build reports
+	// them with every other error and fails. Fatal problems make Load
+	// return an error instead.
+	Problems []diag.Diagnostic
 
 	// Publish holds named publish targets, e.g. production: s3://bucket?region=eu-west-2.
 	Publish map[string]string

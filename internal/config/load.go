@@ -53,10 +53,11 @@ func Load(fsys fs.FS) (*Config, error) {
 		return nil, err
 	}
 	dirs := folderOverrides{}
+	var permalink permalinkKey
 	if name != "" {
 		cfg.File = name
 		cfg.Permalink = defaultPermalink(name)
-		d := decoder{file: name, cfg: cfg, dirs: &dirs}
+		d := decoder{file: name, cfg: cfg, dirs: &dirs, permalink: &permalink}
 		d.decodeFile(data)
 		if len(d.problems) > 0 {
 			diag.Sort(d.problems)
@@ -65,6 +66,16 @@ func Load(fsys fs.FS) (*Config, error) {
 	}
 	cfg.PostsDir, cfg.DraftsDir = detectLayout(fsys)
 	dirs.apply(cfg)
+	cfg.Jekyll = isJekyllPosts(cfg.PostsDir)
+	if cfg.Jekyll && !permalink.set {
+		// Jekyll's default, whether or not there is a _config.yml.
+		cfg.Permalink = JekyllPermalink
+	}
+	if err := CheckPermalink(cfg.Permalink); err != nil {
+		cfg.Problems = append(cfg.Problems, diag.Errorf(name, permalink.line, "permalink: %v", err))
+		// Posts still get URLs, so that this is the one error about it.
+		cfg.Permalink = JekyllPermalink
+	}
 	return cfg, nil
 }
 
@@ -94,6 +105,18 @@ func detectLayout(fsys fs.FS) (posts, drafts string) {
 		return jekyllPostsDir, jekyllDraftsDir
 	}
 	return weeknotesPostsDir, weeknotesDraftsDir
+}
+
+// isJekyllPosts reports whether posts are read with Jekyll's rules: they are
+// in a _posts folder (at the root, or an author's posts_dir under one).
+func isJekyllPosts(postsDir string) bool {
+	return postsDir == jekyllPostsDir || path.Base(postsDir) == jekyllPostsDir
+}
+
+// permalinkKey is where the file sets permalink, if it does.
+type permalinkKey struct {
+	set  bool
+	line int
 }
 
 func isDir(fsys fs.FS, name string) bool {
@@ -126,10 +149,11 @@ func (o folderOverrides) apply(cfg *Config) {
 // decoder turns the YAML tree into Config fields, collecting every problem
 // rather than stopping at the first, so the author can fix them in one pass.
 type decoder struct {
-	file     string
-	cfg      *Config
-	dirs     *folderOverrides
-	problems []diag.Diagnostic
+	file      string
+	cfg       *Config
+	dirs      *folderOverrides
+	permalink *permalinkKey
+	problems  []diag.Diagnostic
 
 	// Kept until every key is read, because url and baseurl are normalised together.
 	urlNode, baseURLNode *yaml.Node
@@ -165,6 +189,7 @@ func (d *decoder) decodeFile(data []byte) {
 			d.baseURLNode = value
 		case "permalink":
 			d.text(key, value, &d.cfg.Permalink)
+			*d.permalink = permalinkKey{set: d.cfg.Permalink != "", line: value.Line}
 		case "timezone":
 			d.timezone(value)
 		case "paginate":

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -118,6 +119,7 @@ theme_colour: teal
 				c.Language = "fr"
 				c.PostsDir = "_posts"
 				c.DraftsDir = "_drafts"
+				c.Jekyll = true
 				c.Params = map[string]any{
 					"title": "Old blog", "language": "fr",
 					"author": map[string]any{"name": "Grace", "email": "g@example.org"},
@@ -199,6 +201,36 @@ theme_colour: teal
 				c.URL = "https://example.org"
 				c.BaseURL = "/blog"
 				c.Params = map[string]any{"url": "https://example.org/blog/"}
+			}),
+		},
+		{
+			name: "Jekyll blog without _config.yml keeps Jekyll's default permalink",
+			fsys: fstest.MapFS{"_posts/2020-01-01-x.md": file("hi")},
+			want: expected(func(c *Config) {
+				c.Permalink = JekyllPermalink
+				c.PostsDir, c.DraftsDir, c.Jekyll = "_posts", "_drafts", true
+			}),
+		},
+		{
+			name: "Jekyll blog with its own permalink",
+			fsys: fstest.MapFS{"_config.yml": file("permalink: /:title/\n"), "_posts/2020-01-01-x.md": file("hi")},
+			want: expected(func(c *Config) {
+				c.File = "_config.yml"
+				c.Permalink = "/:title/"
+				c.PostsDir, c.DraftsDir, c.Jekyll = "_posts", "_drafts", true
+				c.Params = map[string]any{"permalink": "/:title/"}
+			}),
+		},
+		{
+			name: "an unknown placeholder is one problem at its line, and posts keep Jekyll's URLs",
+			fsys: fstest.MapFS{"_config.yml": file("title: T\npermalink: /p/:ts.html\n"), "_posts/2020-01-01-x.md": file("hi")},
+			want: expected(func(c *Config) {
+				c.File = "_config.yml"
+				c.Title = "T"
+				c.Permalink = JekyllPermalink
+				c.PostsDir, c.DraftsDir, c.Jekyll = "_posts", "_drafts", true
+				c.Params = map[string]any{"title": "T", "permalink": "/p/:ts.html"}
+				c.Problems = []diag.Diagnostic{diag.Errorf("_config.yml", 2, "permalink: %v", CheckPermalink("/p/:ts.html"))}
 			}),
 		},
 		{
@@ -310,5 +342,29 @@ func TestLoadUnreadableFile(t *testing.T) {
 	var buildErr *diag.BuildError
 	if errors.As(err, &buildErr) {
 		t.Errorf("error %v is a BuildError; an unreadable file is not a problem in the author's text", err)
+	}
+}
+
+func TestCheckPermalink(t *testing.T) {
+	for _, tt := range []struct {
+		pattern string
+		bad     string // the placeholder named in the error; "" when valid
+	}{
+		{"date", ""},
+		{"pretty", ""},
+		{"/:categories/:year/:month/:day/:title:output_ext", ""},
+		{"/:year/:w_year/W:week/:w_day/:short_day/:long_day/:short_month/:long_month/:i_month/:i_day/:y_day/:hour/:minute/:second/:name/:path/:collection/:slugified_categories/:slug/", ""},
+		{"/:title_/x", ""}, // Jekyll reads :title_ as :title
+		{"/p/:ts.html", ":ts"},
+		{"/:year/:titles/", ":titles"},
+		{"/plain/path.html", ""},
+	} {
+		err := CheckPermalink(tt.pattern)
+		switch {
+		case tt.bad == "" && err != nil:
+			t.Errorf("CheckPermalink(%q) = %v, want nil", tt.pattern, err)
+		case tt.bad != "" && (err == nil || !strings.Contains(err.Error(), `"`+tt.bad+`"`)):
+			t.Errorf("CheckPermalink(%q) = %v, want an error naming %s", tt.pattern, err, tt.bad)
+		}
 	}
 }

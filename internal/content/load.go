@@ -2,9 +2,11 @@ package content
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -74,7 +76,12 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 	if cfg.DraftsDir != cfg.PostsDir {
 		skip = cfg.DraftsDir // drafts kept inside the posts folder are not posts
 	}
-	sources, ds = walk(fsys, cfg.PostsDir, skip, false, sources, ds)
+	for _, dir := range PostFolders(fsys, cfg) {
+		sources, ds = walk(fsys, dir, skip, false, sources, ds)
+	}
+	if cfg.Jekyll {
+		sources, ds = jekyllPostNames(sources, ds)
+	}
 	if drafts && cfg.DraftsDir != "" && cfg.DraftsDir != cfg.PostsDir {
 		sources, ds = walk(fsys, cfg.DraftsDir, "", true, sources, ds)
 	}
@@ -96,7 +103,7 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 					found[i] = []diag.Diagnostic{diag.Errorf(s.path, 0, "cannot read the file: %v", pathless(err))}
 					continue
 				}
-				posts[i], found[i] = parse(s.path, s.dir, src, cfg.Location, s.inDrafts)
+				posts[i], found[i] = parse(s.path, s.dir, src, rulesOf(cfg), s.inDrafts)
 			}
 		})
 	}
@@ -113,6 +120,119 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 	diag.Sort(ds)
 	return out, ds
 }
+
+// PostFolders are the folders posts are read from: the posts folder and,
+// in Jekyll's layout, every other _posts folder Jekyll reads, one in each
+// folder of the site whose name and whose parents' names do not start
+// with "_" or "." (blog/_posts holds posts of the category blog).
+func PostFolders(fsys fs.FS, cfg *config.Config) []string {
+	dirs := []string{cfg.PostsDir}
+	if !cfg.Jekyll {
+		return dirs
+	}
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || p == "." {
+			return nil
+		}
+		if ignoredName(d.Name()) {
+			return fs.SkipDir
+		}
+		if posts := p + "/_posts"; posts != cfg.PostsDir && isDir(fsys, posts) {
+			dirs = append(dirs, posts)
+		}
+		return nil
+	})
+	return dirs
+}
+
+// IsPostPath reports whether a site path is in one of the folders posts
+// are read from (see PostFolders), for a preview deciding what to re-read.
+func IsPostPath(cfg *config.Config, p string) bool {
+	if within(p, cfg.PostsDir) || within(p, cfg.DraftsDir) {
+		return true
+	}
+	if !cfg.Jekyll {
+		return false
+	}
+	before, _, ok := strings.Cut(p, "/_posts/")
+	if !ok {
+		return false
+	}
+	for _, part := range strings.Split(before, "/") {
+		if ignoredName(part) {
+			return false
+		}
+	}
+	return true
+}
+
+func within(p, dir string) bool {
+	return dir != "" && (p == dir || strings.HasPrefix(p, dir+"/"))
+}
+
+// ignoredName reports whether Jekyll leaves out a file or folder of this
+// name, wherever it is: hidden, special (_), Emacs's (#) and backup (~)
+// files, and the folders of Ruby's and Node's packages.
+func ignoredName(name string) bool {
+	switch {
+	case name == "", strings.HasPrefix(name, "."), strings.HasPrefix(name, "_"), strings.HasPrefix(name, "#"), strings.HasSuffix(name, "~"):
+		return true
+	case name == "node_modules", name == "vendor", name == "Gemfile", name == "Gemfile.lock", name == "gemfiles":
+		return true
+	}
+	return false
+}
+
+func isDir(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	return err == nil && info.IsDir()
+}
+
+// jekyllPostNames leaves out the sources Jekyll does not read as posts:
+// only a name of the form YYYY-MM-DD-title.ext is one. Each left out is
+// one warning saying so, since the author surely meant it as a post.
+func jekyllPostNames(sources []source, ds []diag.Diagnostic) ([]source, []diag.Diagnostic) {
+	kept := sources[:0]
+	for _, s := range sources {
+		if s.inDrafts || IsJekyllPostName(path.Base(s.path)) {
+			kept = append(kept, s)
+			continue
+		}
+		ds = append(ds, diag.Warnf(s.path, 0, "not a post, so left out as Jekyll leaves it out: a post's file name is YYYY-MM-DD-title.md, the date followed by a hyphen (%s)", jekyllNameHint(path.Base(s.path))))
+	}
+	return kept, ds
+}
+
+// jekyllPostNameRE is Jekyll's Document::DATE_FILENAME_MATCHER for a file
+// name alone.
+var jekyllPostNameRE = regexp.MustCompile(`^(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$`)
+
+// IsJekyllPostName reports whether Jekyll reads a file of this name in a
+// _posts folder as a post.
+func IsJekyllPostName(name string) bool {
+	return jekyllPostNameRE.MatchString(name)
+}
+
+// jekyllNameHint suggests the name Jekyll would read as a post.
+func jekyllNameHint(name string) string {
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	year, month, day, rest, found, _ := fileNameDate(base)
+	if !found {
+		if m := leadingDateRE.FindStringSubmatch(base); m != nil {
+			rest = strings.TrimLeft(base[len(m[0]):], " _.")
+			return fmt.Sprintf("rename it to %s-%s%s", m[0], Slugify(rest), ext)
+		}
+		return "rename it to YYYY-MM-DD-" + name
+	}
+	if rest == "" {
+		rest = "title"
+	}
+	return fmt.Sprintf("rename it to %04d-%02d-%02d-%s%s", year, month, day, rest, ext)
+}
+
+// leadingDateRE finds a date at the start of a name, whatever follows it.
+var leadingDateRE = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}`)
 
 // walk adds the post sources under dir, except under skip.
 func walk(fsys fs.FS, dir, skip string, inDrafts bool, sources []source, ds []diag.Diagnostic) ([]source, []diag.Diagnostic) {

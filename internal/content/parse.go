@@ -13,6 +13,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
@@ -39,7 +40,23 @@ const dateHint = "write it as 2021-11-19, 2021-11-19 08:00 or 2021-11-19 08:00:0
 // Body aliases src. Front matter last_modified_at and updated, when they
 // parse as dates, are stored in Params as time.Time in loc.
 func Parse(path, postsDir string, src []byte, loc *time.Location) (*Post, []diag.Diagnostic) {
-	return parse(path, postsDir, src, loc, false)
+	return parse(path, postsDir, src, rules{loc: loc}, false)
+}
+
+// ParseSite parses one source file of the site cfg describes, with its
+// rules: its time zone, and Jekyll's rules for a site in Jekyll's layout.
+func ParseSite(cfg *config.Config, path, postsDir string, src []byte) (*Post, []diag.Diagnostic) {
+	return parse(path, postsDir, src, rulesOf(cfg), false)
+}
+
+// rules are the site-wide settings that parsing a post depends on.
+type rules struct {
+	loc    *time.Location
+	jekyll bool // read categories and slugs as Jekyll does
+}
+
+func rulesOf(cfg *config.Config) rules {
+	return rules{loc: cfg.Location, jekyll: cfg.Jekyll}
 }
 
 // parser holds the state of parsing one file.
@@ -57,13 +74,13 @@ type parser struct {
 	diags []diag.Diagnostic
 }
 
-func parse(file, dir string, src []byte, loc *time.Location, inDrafts bool) (*Post, []diag.Diagnostic) {
-	if loc == nil {
-		loc = time.UTC
+func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.Diagnostic) {
+	if r.loc == nil {
+		r.loc = time.UTC
 	}
-	p := &Post{Path: file, Published: true, Hash: xxhash.Sum64(src)}
+	p := &Post{Path: file, Published: true, Hash: xxhash.Sum64(src), Jekyll: r.jekyll}
 	p.Name, p.RelName = names(file, dir)
-	ps := &parser{post: p, src: src, loc: loc, inDrafts: inDrafts}
+	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts}
 	ps.diags = checkEncoding(file, src)
 
 	bodyStart := ps.splitFrontMatter()
@@ -355,7 +372,11 @@ func (ps *parser) readFields() {
 	p.Layout = ps.text("layout")
 	p.Permalink = ps.text("permalink")
 	p.Tags = ps.words("tag", "tags")
-	p.Categories = ps.words("category", "categories")
+	if p.Jekyll {
+		p.Categories = ps.jekyllCategories()
+	} else {
+		p.Categories = ps.words("category", "categories")
+	}
 	p.SeriesName = ps.seriesName()
 	p.Season = ps.number("season")
 	p.Episode = ps.number("episode")
@@ -444,6 +465,12 @@ func (ps *parser) nameAfterDate() string {
 func (ps *parser) findSlug() {
 	p := ps.post
 	_, _, _, rest, _, _ := fileNameDate(p.Name)
+	p.SlugSource = strings.TrimRight(rest, ".")
+	if s, ok := ps.raw("slug"); ok && strings.TrimSpace(s) != "" {
+		p.SlugSource = s
+	} else if v, ok := ps.value("slug"); ok {
+		p.SlugSource = fmt.Sprint(v)
+	}
 	for _, candidate := range []string{ps.text("slug"), rest, p.Title, p.Name} {
 		if slug := Slugify(candidate); slug != "" {
 			p.Slug = slug
@@ -482,4 +509,58 @@ func (ps *parser) markDraft() {
 		}
 	}
 	ps.warnf(0, "no date: treated as a draft; rename it to YYYY-MM-DD-%s or %s", ps.nameAfterDate(), add)
+}
+
+// jekyllCategories are a post's categories as Jekyll gathers them: the
+// folders above _posts, then the categories key (a list, or words
+// separated by white space), then category (one category, spaces and
+// all) or, without it, categories again; each kept once, in that order.
+func (ps *parser) jekyllCategories() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(c string) {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	for _, c := range folderCategories(ps.post.Path) {
+		add(c)
+	}
+	plural := ps.jekyllList("categories", true)
+	for _, c := range plural {
+		add(c)
+	}
+	if _, ok := ps.value("category"); ok {
+		plural = ps.jekyllList("category", false)
+	}
+	for _, c := range plural {
+		add(c)
+	}
+	return out
+}
+
+// jekyllList reads a list value as Jekyll does: each item as its text;
+// a string split at white space when split is set, else one item.
+func (ps *parser) jekyllList(key string, split bool) []string {
+	v, ok := ps.value(key)
+	if !ok {
+		return nil
+	}
+	switch v := v.(type) {
+	case string:
+		if split {
+			return strings.Fields(v)
+		}
+		return []string{strings.TrimSpace(v)}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, item := range v {
+			if item != nil {
+				out = append(out, rubyString(item))
+			}
+		}
+		return out
+	}
+	return []string{rubyString(v)}
 }

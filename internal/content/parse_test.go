@@ -185,6 +185,7 @@ Body
 		Title:       "Week 3",
 		TitleSource: "front matter",
 		Slug:        "week-3",
+		SlugSource:  "week-3",
 		Date:        time.Date(2021, 1, 24, 0, 0, 0, 0, chicago),
 		HasDate:     true,
 		Published:   true,

@@ -1,18 +1,12 @@
 package content
 
 import (
+	"path"
 	"strconv"
 	"strings"
-)
 
-// permalinkStyles are Jekyll's named permalink styles.
-var permalinkStyles = map[string]string{
-	"date":     "/:categories/:year/:month/:day/:title:output_ext",
-	"pretty":   "/:categories/:year/:month/:day/:title/",
-	"ordinal":  "/:categories/:year/:y_day/:title:output_ext",
-	"weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
-	"none":     "/:categories/:title:output_ext",
-}
+	"github.com/weeknotes/weeknotes/internal/config"
+)
 
 // Permalink expands a permalink pattern for a post, without baseurl. The
 // post's own front matter permalink, if any, is used instead of pattern.
@@ -35,8 +29,9 @@ func Permalink(pattern string, p *Post) string {
 	if p.Permalink != "" {
 		pattern = p.Permalink
 	}
-	if style, ok := permalinkStyles[pattern]; ok {
-		pattern = style
+	pattern = config.ExpandStyle(pattern)
+	if p.Jekyll {
+		return jekyllPermalink(pattern, p)
 	}
 	var b strings.Builder
 	b.Grow(len(pattern) + len(p.Slug) + 16)
@@ -137,4 +132,51 @@ func collapseSlashes(s string) string {
 		out = append(out, s[i])
 	}
 	return string(out)
+}
+
+// jekyllPermalink expands pattern as Jekyll's URL does for a post: every
+// placeholder (see config.Placeholders) replaced by its value escaped for a
+// URL, an unknown one left as written (the configuration or the front
+// matter reports it), then the result sanitised.
+func jekyllPermalink(pattern string, p *Post) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range placeholderRE.FindAllStringSubmatchIndex(pattern, -1) {
+		name, ok := config.PlaceholderName(pattern[m[2]:m[3]])
+		if !ok {
+			continue
+		}
+		b.WriteString(pattern[last:m[0]])
+		b.WriteString(escapePath(jekyllPlaceholder(name, p)))
+		last = m[0] + 1 + len(name) // a trailing "_" not in the name stays
+	}
+	b.WriteString(pattern[last:])
+	return sanitizeURL(b.String())
+}
+
+// placeholderRE finds placeholders as Jekyll does.
+var placeholderRE = regexpPlaceholder()
+
+// jekyllPlaceholder is the value of one placeholder for a post, as Jekyll's
+// URL drop has it.
+func jekyllPlaceholder(name string, p *Post) string {
+	switch name {
+	case "title":
+		return jekyllSlugify(p.SlugSource, true, true)
+	case "slug":
+		return jekyllSlugify(p.SlugSource, false, false)
+	case "name":
+		return jekyllSlugify(p.Name, false, false)
+	case "categories":
+		return jekyllCategoryPath(p.Categories, false)
+	case "slugified_categories":
+		return jekyllCategoryPath(p.Categories, true)
+	case "collection":
+		return "posts"
+	case "path":
+		rel := strings.TrimSuffix(p.Path, path.Ext(p.Path))
+		return strings.TrimRight(strings.Replace(rel, "_posts", "", 1), ".")
+	}
+	v, _ := placeholder(name, p)
+	return v
 }

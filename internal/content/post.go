@@ -18,6 +18,7 @@ type Post struct {
 	Title       string    // front matter, else the leading "# heading", else made from the slug
 	TitleSource string    // "front matter", "heading", "slug" or "first line"
 	Slug        string    // front matter slug, else from the file name, URL-safe
+	SlugSource  string    // Jekyll's data["slug"]: front matter slug, else the file name after the date, as written
 	Date        time.Time // in the site's time zone; zero when HasDate is false
 	HasDate     bool      // a date came from the front matter or the file name
 	Draft       bool      // no date, draft: true, or read from the drafts folder
@@ -42,6 +43,11 @@ type Post struct {
 	BodyLine int    // the 1-based line of the source file on which Body starts, to report body lines as file lines
 
 	Hash uint64 // hash of the whole source file, for incremental rebuilds
+
+	// Jekyll is set when the post was read with Jekyll's rules (a site in
+	// Jekyll's layout): its categories include the folders above _posts,
+	// and its permalink's :title, :slug and :categories are Jekyll's.
+	Jekyll bool
 }
 
 // DateString is the post's date as YYYY-MM-DD, the prefix post_url matches on.

@@ -65,6 +65,9 @@ type Case struct {
 	// weeknotes refuses some sites Jekyll builds (a post_url to no post,
 	// for one), naming the file and line.
 	WeeknotesError string `yaml:"weeknotes_error"`
+	// Errors, when not 0, is how many errors weeknotes must report: one
+	// mistake is one error, not one per post it touches.
+	Errors int `yaml:"errors"`
 	// Warnings are parts of warnings weeknotes must give, where Jekyll may
 	// be silent.
 	Warnings []string `yaml:"warnings"`
@@ -249,10 +252,17 @@ func compareRefusal(t *testing.T, c Case, exp *Expected, got *built) {
 	if c.WeeknotesError != "" && !hasDiag(got.diags, diag.Error, c.WeeknotesError) {
 		t.Errorf("no error about %q; got %v", c.WeeknotesError, got.err)
 	}
+	errs := 0
 	for _, d := range got.diags {
-		if d.Severity == diag.Error && d.File == "" {
-			t.Errorf("error without a file: %s", d)
+		if d.Severity == diag.Error {
+			errs++
+			if d.File == "" {
+				t.Errorf("error without a file: %s", d)
+			}
 		}
+	}
+	if c.Errors != 0 && errs != c.Errors {
+		t.Errorf("%d errors, want %d: %v", errs, c.Errors, got.err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"path"
 	"runtime"
 	"sort"
@@ -193,6 +194,9 @@ func (b *Builder) resolve(r *run) {
 		r.now = time.Now()
 	}
 	r.states = b.sortedStates()
+	// Problems of the configuration that leave posts worth checking are
+	// reported with the posts' own.
+	r.diags.Add(b.cfg.Problems...)
 	byOut := make(map[string]*postState)
 	for _, ps := range r.states {
 		r.diags.Add(ps.parseDiags...)
@@ -223,7 +227,7 @@ func (b *Builder) include(ps *postState, now time.Time) bool {
 	cfg := b.cfg
 	ps.rel = content.Permalink(cfg.Permalink, p)
 	ps.url = joinURL(cfg.BaseURL, ps.rel)
-	ps.outPath = outputPath(ps.rel)
+	ps.outPath = postOutputPath(ps.rel, b.cfg.Jekyll)
 	ps.marker, ps.inSeries = series.OfPost(p, cfg.Series)
 	ps.updated = updated(p.Params, p.Date)
 	ps.tagSlugs = make([]string, len(p.Tags))
@@ -487,7 +491,19 @@ func promote(ds []diag.Diagnostic, strict bool) []diag.Diagnostic {
 
 // outputPath maps a URL path to the file that serves it: pretty URLs
 // ("/a/b/") become "a/b/index.html".
-func outputPath(rel string) string {
+func outputPath(rel string) string { return postOutputPath(rel, false) }
+
+// postOutputPath is outputPath for a post's URL, which may have escapes
+// ("/deep%20dive/" is the folder "deep dive") and, in Jekyll's layout,
+// neither a slash at the end nor an extension: Jekyll writes "/a" as
+// "a.html", which servers serve at /a.
+func postOutputPath(rel string, jekyll bool) string {
+	if u, err := url.PathUnescape(rel); err == nil {
+		rel = u
+	}
+	if jekyll && !strings.HasSuffix(rel, "/") && path.Ext(rel) == "" {
+		return strings.TrimPrefix(rel, "/") + ".html"
+	}
 	p := strings.TrimPrefix(rel, "/")
 	if p == "" || strings.HasSuffix(p, "/") {
 		return p + "index.html"

@@ -93,7 +93,7 @@ func (b *Builder) reloadChanged(changed []string) {
 		switch {
 		case within(c, b.cfg.StaticDir):
 			changedStatic[c] = true
-		case within(c, b.cfg.PostsDir) || within(c, b.cfg.DraftsDir):
+		case content.IsPostPath(b.cfg, c):
 			b.reloadPost(c)
 		}
 	}
@@ -140,8 +140,10 @@ func (b *Builder) reloadPost(p string) {
 	postsDir := b.cfg.PostsDir
 	if within(p, b.cfg.DraftsDir) {
 		postsDir = b.cfg.DraftsDir
+	} else if dir, _, ok := strings.Cut(p, "/_posts/"); ok && b.cfg.Jekyll && !within(p, postsDir) {
+		postsDir = dir + "/_posts"
 	}
-	post, ds := content.Parse(p, postsDir, src, b.cfg.Location)
+	post, ds := content.ParseSite(b.cfg, p, postsDir, src)
 	if post == nil {
 		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: ds}
 		return
