@@ -46,11 +46,14 @@ type Config struct {
 	// posts then get Jekyll's URLs, categories and slugs exactly.
 	Jekyll bool
 
-	// Problems are errors in the file that leave the rest of the site
-	// worth checking (an unknown permalink placeholder): the build reports
-	// them with every other error and fails. Fatal problems make Load
-	// return an error instead.
+	// Problems are warnings about the file (a defaults set Jekyll would
+	// leave out), and errors that leave the rest of the site worth checking
+	// (an unknown permalink placeholder): the build reports them with the
+	// posts' own. Other errors make Load return an error instead.
 	Problems []diag.Diagnostic
+
+	// Defaults are Jekyll's front matter defaults, in the order written.
+	Defaults []DefaultSet
 
 	// Publish holds named publish targets, e.g. production: s3://bucket?region=eu-west-2.
 	Publish map[string]string

@@ -163,6 +163,11 @@ func (d *decoder) errorf(line int, format string, args ...any) {
 	d.problems = append(d.problems, diag.Errorf(d.file, line, format, args...))
 }
 
+// warnf records a warning; the configuration is still used.
+func (d *decoder) warnf(line int, format string, args ...any) {
+	d.cfg.Problems = append(d.cfg.Problems, diag.Warnf(d.file, line, format, args...))
+}
+
 func (d *decoder) decodeFile(data []byte) {
 	pairs, err := yamlx.DecodeMapping(data, &d.cfg.Params, "the configuration must be settings written as key: value lines")
 	if err != nil {
@@ -204,6 +209,8 @@ func (d *decoder) decodeFile(data []byte) {
 			d.publish(value)
 		case "headers":
 			d.headers(value)
+		case "defaults":
+			d.defaults(value)
 		case "posts_dir":
 			d.folder(key, value, &d.dirs.posts)
 		case "drafts_dir":

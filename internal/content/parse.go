@@ -52,11 +52,34 @@ func ParseSite(cfg *config.Config, path, postsDir string, src []byte) (*Post, []
 // rules are the site-wide settings that parsing a post depends on.
 type rules struct {
 	loc    *time.Location
-	jekyll bool // read categories and slugs as Jekyll does
+	jekyll bool           // read categories and slugs as Jekyll does
+	cfg    *config.Config // for front matter defaults; nil for none
 }
 
 func rulesOf(cfg *config.Config) rules {
-	return rules{loc: cfg.Location, jekyll: cfg.Jekyll}
+	return rules{loc: cfg.Location, jekyll: cfg.Jekyll, cfg: cfg}
+}
+
+// params are every front matter key, over the defaults.
+func (ps *parser) params() map[string]any {
+	var fm map[string]any
+	if ps.fm != nil {
+		fm = ps.fm.values
+	}
+	if len(ps.defaults) == 0 {
+		if fm == nil {
+			return map[string]any{}
+		}
+		return fm
+	}
+	out := make(map[string]any, len(fm)+len(ps.defaults))
+	for k, v := range ps.defaults {
+		out[k] = v
+	}
+	for k, v := range fm {
+		out[k] = v
+	}
+	return out
 }
 
 // parser holds the state of parsing one file.
@@ -68,6 +91,10 @@ type parser struct {
 
 	fm       *matter // nil without (valid) front matter
 	fmBroken bool    // a front matter was opened but could not be read
+
+	// defaults are the configuration's front matter defaults for the file,
+	// used for every key its front matter does not have.
+	defaults map[string]any
 
 	badNameDate bool // the file name's date prefix is not a real date (already reported)
 
@@ -81,14 +108,13 @@ func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.
 	p := &Post{Path: file, Published: true, Hash: xxhash.Sum64(src), Jekyll: r.jekyll}
 	p.Name, p.RelName = names(file, dir)
 	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts}
+	if r.cfg != nil {
+		ps.defaults = r.cfg.DefaultValues(file, "posts")
+	}
 	ps.diags = checkEncoding(file, src)
 
 	bodyStart := ps.splitFrontMatter()
-	if ps.fm != nil && ps.fm.values != nil {
-		p.Params = ps.fm.values
-	} else {
-		p.Params = map[string]any{}
-	}
+	p.Params = ps.params()
 	ps.readFields()
 	bodyStart = ps.findTitle(bodyStart)
 	ps.findDate()
@@ -160,10 +186,13 @@ func (ps *parser) splitFrontMatter() int {
 
 // value returns a front matter value; absent and null are the same.
 func (ps *parser) value(key string) (any, bool) {
-	if ps.fm == nil {
-		return nil, false
+	if ps.fm != nil {
+		if v, ok := ps.fm.values[key]; ok {
+			// An explicit null in front matter clears a default too.
+			return v, v != nil
+		}
 	}
-	v, ok := ps.fm.values[key]
+	v, ok := ps.defaults[key]
 	return v, ok && v != nil
 }
 
@@ -355,7 +384,7 @@ func (ps *parser) date(key string, sev diag.Severity) (time.Time, bool) {
 // slug, which have fallbacks of their own.
 func (ps *parser) readFields() {
 	p := ps.post
-	if ps.fm == nil {
+	if ps.fm == nil && ps.defaults == nil {
 		return
 	}
 	// A title is one line in <title>, feeds and links, however the YAML wraps it.
@@ -527,6 +556,9 @@ func (ps *parser) jekyllCategories() []string {
 	for _, c := range folderCategories(ps.post.Path) {
 		add(c)
 	}
+	for _, c := range listValue(ps.defaults["categories"], true) {
+		add(c) // defaults are merged before the front matter
+	}
 	plural := ps.jekyllList("categories", true)
 	for _, c := range plural {
 		add(c)
@@ -543,11 +575,14 @@ func (ps *parser) jekyllCategories() []string {
 // jekyllList reads a list value as Jekyll does: each item as its text;
 // a string split at white space when split is set, else one item.
 func (ps *parser) jekyllList(key string, split bool) []string {
-	v, ok := ps.value(key)
-	if !ok {
-		return nil
-	}
+	v, _ := ps.value(key)
+	return listValue(v, split)
+}
+
+func listValue(v any, split bool) []string {
 	switch v := v.(type) {
+	case nil:
+		return nil
 	case string:
 		if split {
 			return strings.Fields(v)
