@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/server"
@@ -37,6 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	source := fl.String("source", ".", "the site's folder: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
 	port := fl.Int("port", 4000, "the port to serve on; 0 picks a free one")
 	bind := fl.String("bind", "127.0.0.1", "the address to listen on; 0.0.0.0 lets other devices on the network see the preview")
+	allowHost := fl.String("allow-host", "", "more host names the preview answers to, comma-separated (IP addresses, localhost and the --bind name always work)")
 	noDrafts := fl.Bool("no-drafts", false, "leave out drafts and future posts, as build does")
 	open := fl.Bool("open", false, "open the preview in the default browser")
 	if code, ok := parseFlags(fl, args); !ok {
@@ -106,8 +108,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			return nil
 		},
-		BasePath: basePath,
-		Log:      stdout,
+		AllowedHosts: allowedHosts(*bind, *allowHost),
+		BasePath:     basePath,
+		Log:          stdout,
 	})
 	if *open {
 		// The browser's request waits for the first build.
@@ -168,6 +171,22 @@ func watchedFolders(cfg *config.Config) []string {
 
 // displayHost is the host to put in the preview's URL: a wildcard address
 // is not one a browser can visit.
+// allowedHosts returns the host names the preview answers to besides IP
+// addresses and localhost: the --bind name, when it is a name, and those
+// given with --allow-host.
+func allowedHosts(bind, allow string) []string {
+	var hosts []string
+	if bind != "" && net.ParseIP(bind) == nil {
+		hosts = append(hosts, bind)
+	}
+	for h := range strings.SplitSeq(allow, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
+}
+
 func displayHost(bind string) string {
 	if isWildcard(bind) {
 		return "localhost"

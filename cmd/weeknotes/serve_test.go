@@ -167,3 +167,20 @@ func TestDisplayHost(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowedHosts(t *testing.T) {
+	tests := []struct {
+		bind, allow string
+		want        []string
+	}{
+		{"127.0.0.1", "", nil},
+		{"0.0.0.0", "laptop.local", []string{"laptop.local"}},
+		{"laptop.local", "", []string{"laptop.local"}},
+		{"::1", " a.example , ,b.example", []string{"a.example", "b.example"}},
+	}
+	for _, tt := range tests {
+		if got := allowedHosts(tt.bind, tt.allow); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("allowedHosts(%q, %q) = %q, want %q", tt.bind, tt.allow, got, tt.want)
+		}
+	}
+}

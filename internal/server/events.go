@@ -25,6 +25,12 @@ const (
 // page whose server went away notices and starts reconnecting.
 const keepAlive = 15 * time.Second
 
+// DefaultMaxEventStreams bounds the event streams open at once. Each open
+// page holds one; a browser opens at most six to one host over HTTP/1.1,
+// so only many browsers, or a program, reach it. Past it, a stream is
+// refused with status 503 and the page tries again a little later.
+const DefaultMaxEventStreams = 64
+
 // message is one server-sent event.
 type message struct {
 	Event   string `json:"-"`
@@ -49,20 +55,24 @@ type broker struct {
 }
 
 // subscribe returns a channel of the events published from now on. It is
-// closed when the broker closes or the page falls too far behind.
-func (b *broker) subscribe() (<-chan message, func()) {
+// closed when the broker closes or the page falls too far behind. With
+// limit pages listening already, ok is false and nothing is subscribed.
+func (b *broker) subscribe(limit int) (_ <-chan message, _ func(), ok bool) {
 	ch := make(chan message, 8)
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if len(b.clients) >= limit {
+		return nil, nil, false
+	}
 	if b.closed {
 		close(ch)
-		return ch, func() {}
+		return ch, func() {}, true
 	}
 	if b.clients == nil {
 		b.clients = map[chan message]struct{}{}
 	}
 	b.clients[ch] = struct{}{}
-	return ch, func() { b.drop(ch) }
+	return ch, func() { b.drop(ch) }, true
 }
 
 func (b *broker) drop(ch chan message) {
@@ -118,7 +128,12 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	// Subscribe before reading the version for the hello, so that a
 	// build finishing in between is either in the hello or comes after it.
-	events, unsubscribe := s.events.subscribe()
+	events, unsubscribe, ok := s.events.subscribe(s.opts.MaxEventStreams)
+	if !ok {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, fmt.Sprintf("weeknotes serve: %d pages are listening for reloads already, the most this preview serves at once; close some and reload this one", s.opts.MaxEventStreams), http.StatusServiceUnavailable)
+		return
+	}
 	defer unsubscribe()
 
 	h := w.Header()

@@ -19,6 +19,10 @@ import (
 // script (and, while the latest build is broken, the error overlay) added
 // to every HTML page. Nothing is read from the output folder.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hostAllowed(r.Host) {
+		s.refuseHost(w, r)
+		return
+	}
 	if r.URL.Path == EventsPath {
 		s.serveEvents(w, r)
 		return

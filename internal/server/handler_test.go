@@ -120,7 +120,7 @@ func TestServeHTTPInjectsOnlyIntoPages(t *testing.T) {
 	original := append([]byte(nil), files["index.html"].Data...)
 	for _, target := range []string{"/", "/nope/"} {
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "http://localhost"+target, nil))
 		body := rec.Body.String()
 		script := strings.Index(body, "new EventSource(")
 		if script < 0 || script > strings.LastIndex(body, "</body>") {
@@ -132,7 +132,7 @@ func TestServeHTTPInjectsOnlyIntoPages(t *testing.T) {
 	}
 	for _, target := range []string{"/feed.xml", "/assets/style.css"} {
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "http://localhost"+target, nil))
 		if strings.Contains(rec.Body.String(), "EventSource") {
 			t.Errorf("%s: script injected into a file that is not a page", target)
 		}
@@ -144,7 +144,7 @@ func TestServeHTTPInjectsOnlyIntoPages(t *testing.T) {
 
 func TestServeHTTPRanges(t *testing.T) {
 	s := builtServer(t, testFiles(t), "")
-	req := httptest.NewRequest("GET", "/static/images/a.png", nil)
+	req := httptest.NewRequest("GET", "http://localhost/static/images/a.png", nil)
 	req.Header.Set("Range", "bytes=0-3")
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
@@ -156,7 +156,7 @@ func TestServeHTTPRanges(t *testing.T) {
 func TestServeHTTPWithoutNotFoundPage(t *testing.T) {
 	s := builtServer(t, map[string]*site.File{"index.html": page("home")}, "")
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/missing/", nil))
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "http://localhost/missing/", nil))
 	if rec.Code != 404 || !strings.Contains(rec.Body.String(), "Not found") || !strings.Contains(rec.Body.String(), "EventSource") {
 		t.Errorf("GET /missing/ = %d\n%s", rec.Code, rec.Body)
 	}
@@ -182,7 +182,7 @@ func TestServeHTTPBasePath(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			s.ServeHTTP(rec, httptest.NewRequest("GET", tt.target, nil))
+			s.ServeHTTP(rec, httptest.NewRequest("GET", "http://localhost"+tt.target, nil))
 			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.body) || rec.Header().Get("Location") != tt.location {
 				t.Errorf("= %d, Location %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
 			}

@@ -40,10 +40,16 @@ type Options struct {
 	// Rescope, when set, is asked after a change to one of WatchFiles which
 	// folders to watch now, so that a configuration that moves the posts
 	// folder is followed without a restart. Nil from it keeps the folders.
-	Rescope  func() []string
-	BasePath string        // path prefix the site is served under: "" or e.g. "/blog"
-	Log      io.Writer     // where build reports go; nil discards them
-	Debounce time.Duration // quiet time after the last file event before a rebuild; 0 means DefaultDebounce
+	Rescope func() []string
+	// AllowedHosts are the host names, besides IP addresses and localhost,
+	// that requests may name in their Host header (see hostAllowed).
+	AllowedHosts []string
+	// MaxEventStreams bounds the pages listening for reloads at once; 0
+	// means DefaultMaxEventStreams.
+	MaxEventStreams int
+	BasePath        string        // path prefix the site is served under: "" or e.g. "/blog"
+	Log             io.Writer     // where build reports go; nil discards them
+	Debounce        time.Duration // quiet time after the last file event before a rebuild; 0 means DefaultDebounce
 }
 
 // Server is a running preview. Its ServeHTTP answers from the last good
@@ -90,6 +96,9 @@ func New(opts Options) *Server {
 	opts.Log = &lockedWriter{w: opts.Log}
 	if opts.Debounce <= 0 {
 		opts.Debounce = DefaultDebounce
+	}
+	if opts.MaxEventStreams <= 0 {
+		opts.MaxEventStreams = DefaultMaxEventStreams
 	}
 	opts.BasePath = strings.TrimSuffix(opts.BasePath, "/")
 	s := &Server{
