@@ -95,3 +95,19 @@ func parseFlags(fl *flag.FlagSet, args []string) (code int, ok bool) {
 	}
 	return exitOK, true
 }
+
+// parseFlagsAndArgs parses the flags of a subcommand whose flags may come
+// before or after its arguments ("publish URL --dry-run"), and returns the
+// arguments. When ok is false the command is over, as with parseFlags.
+func parseFlagsAndArgs(fl *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
+	for rest := args; ; {
+		if code, ok := parseFlags(fl, rest); !ok {
+			return nil, code, false
+		}
+		rest = fl.Args()
+		if len(rest) == 0 {
+			return positional, exitOK, true
+		}
+		positional, rest = append(positional, rest[0]), rest[1:]
+	}
+}

@@ -73,9 +73,9 @@ func TestPublishCommandUsage(t *testing.T) {
 		}
 	}
 
-	code, stdout, _ := runPublishTest("--help")
-	if code != exitOK || !strings.Contains(stdout, "Usage: weeknotes publish [flags] [URL]") || !strings.Contains(stdout, "--changed-paths FILE") {
-		t.Errorf("--help: exit %d, output %q", code, stdout)
+	code, stdout, stderr := runPublishTest("--help")
+	if help := stdout + stderr; code != exitOK || !strings.Contains(help, "Usage: weeknotes publish [flags] [URL]") || !strings.Contains(help, "-changed-paths FILE") {
+		t.Errorf("--help: exit %d, output %q", code, help)
 	}
 }
 

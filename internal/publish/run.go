@@ -1,0 +1,219 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gocloud.dev/blob"
+
+	"github.com/weeknotes/weeknotes/internal/config"
+)
+
+// RunOptions say what one publish does: the flags of "weeknotes publish".
+type RunOptions struct {
+	Source       string // the site's root, holding its configuration
+	Dir          string // the built site; "" means <Source>/site
+	URL          string // the target's URL; "" to take it from the configuration
+	TargetName   string // a target named under publish: in the configuration
+	DryRun       bool   // print the plan and change nothing
+	MaxDeletes   int    // refuse to delete more objects than this; -1 for no limit
+	Force        bool   // upload every file, changed or not
+	Workers      int    // uploads at a time, at least 1
+	ChangedPaths string // where to write the URL paths changed, one per line; "" for nowhere
+	Quiet        bool   // print errors only
+
+	Stdout   io.Writer // the plan, the summary and what was done
+	Stderr   io.Writer // warnings and progress
+	Terminal bool      // Stderr is a terminal, where progress is redrawn in place
+}
+
+// UsageError is a mistake in what Run was asked to do (which target, how
+// many workers), as opposed to a failure while doing it.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usageErrorf(format string, a ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, a...)}
+}
+
+// Run publishes a built site: it reads the site's configuration for the
+// target and the header rules, plans the changes that bring the target in
+// line with the site, and applies them, or with DryRun prints them. A
+// *UsageError says the options were wrong; a *TooManyDeletesError that the
+// delete guard stopped the publish before any change.
+func Run(ctx context.Context, o RunOptions) error {
+	switch {
+	case o.URL != "" && o.TargetName != "":
+		return usageErrorf("give a URL or --target, not both")
+	case o.Workers < 1:
+		return usageErrorf("--workers must be at least 1, got %d", o.Workers)
+	case o.MaxDeletes < -1:
+		return usageErrorf("--max-deletes must be a count, or -1 for no limit; got %d", o.MaxDeletes)
+	}
+	cfg, err := config.Load(os.DirFS(o.Source))
+	if err != nil {
+		return fmt.Errorf("read the configuration in %s: %w", o.Source, err)
+	}
+	rawURL, name, err := targetURL(cfg, o.URL, o.TargetName)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	target, err := ParseTarget(rawURL)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	rules, err := CompileRules(cfg.Headers, cfg.File)
+	if err != nil {
+		return err
+	}
+	if o.Dir == "" {
+		o.Dir = filepath.Join(o.Source, "site")
+	}
+	if info, err := os.Stat(o.Dir); err != nil || !info.IsDir() {
+		return fmt.Errorf("no built site in %s; run weeknotes build first, or point --dir at the built site", o.Dir)
+	}
+	bucket, err := target.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer bucket.Close()
+
+	if name != "" {
+		o.say("Publishing %s to %s (target %s)", o.Dir, target, name)
+	} else {
+		o.say("Publishing %s to %s", o.Dir, target)
+	}
+	plan, err := NewPlan(ctx, os.DirFS(o.Dir), bucket, PlanOptions{Rules: rules, Force: o.Force, Workers: o.Workers})
+	if err != nil {
+		return err
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %s\n", w)
+	}
+	if o.DryRun {
+		return o.dryRun(plan, target)
+	}
+	return o.apply(ctx, plan, bucket, target)
+}
+
+// say prints one line to Stdout unless Quiet.
+func (o *RunOptions) say(format string, a ...any) {
+	if !o.Quiet {
+		fmt.Fprintf(o.Stdout, format+"\n", a...)
+	}
+}
+
+// dryRun prints the plan, warns when the delete guard would stop a real
+// run, and writes the paths a real run would change.
+func (o *RunOptions) dryRun(plan *Plan, target Target) error {
+	if err := plan.Write(o.Stdout); err != nil {
+		return err
+	}
+	if err := plan.CheckDeletes(o.MaxDeletes); err != nil {
+		fmt.Fprintf(o.Stderr, "weeknotes publish: warning: a real run would stop here: %s\n", DeletesAdvice(err))
+	}
+	if err := writeChangedPaths(o.ChangedPaths, plan.Changes(), target.Prefix); err != nil {
+		return err
+	}
+	o.say("Dry run: nothing was changed.")
+	return nil
+}
+
+// apply makes the planned changes, showing progress, and says what it did.
+func (o *RunOptions) apply(ctx context.Context, plan *Plan, bucket *blob.Bucket, target Target) error {
+	o.say("Plan: %s", plan.Summary())
+	opts := ApplyOptions{Workers: o.Workers, MaxDeletes: o.MaxDeletes}
+	if !o.Quiet && (len(plan.Uploads) > 0 || len(plan.Deletes) > 0) {
+		opts.Progress = NewProgressPrinter(o.Stderr, o.Terminal).Update
+	}
+	report, applyErr := plan.Apply(ctx, bucket, opts)
+	if err := writeChangedPaths(o.ChangedPaths, report.Changed, target.Prefix); err != nil {
+		applyErr = errors.Join(applyErr, err)
+	}
+	if report.StateErr != nil {
+		fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %v (the site is published; the next publish reads each object's metadata instead)\n", report.StateErr)
+	}
+	var tooMany *TooManyDeletesError
+	switch {
+	case errors.As(applyErr, &tooMany):
+		return tooMany
+	case applyErr != nil:
+		if report.Uploaded+report.Deleted > 0 {
+			o.say("Published in part: %s", report.Summary())
+		}
+		return applyErr
+	case len(report.Changed) > 0:
+		o.say("Published: %s", report.Summary())
+	default:
+		o.say("Nothing to publish.")
+	}
+	return nil
+}
+
+// targetURL picks the target: the URL given, the named target, or the
+// configuration's only target. name is "" unless the URL came from the
+// configuration.
+func targetURL(cfg *config.Config, rawURL, targetName string) (url, name string, err error) {
+	if rawURL != "" {
+		return rawURL, "", nil
+	}
+	names := make([]string, 0, len(cfg.Publish))
+	for n := range cfg.Publish {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	configFile := cfg.File
+	if configFile == "" {
+		configFile = config.FileNames[0]
+	}
+	switch {
+	case targetName != "":
+		if u, ok := cfg.Publish[targetName]; ok {
+			return u, targetName, nil
+		}
+		if len(names) == 0 {
+			return "", "", fmt.Errorf("no target named %q: %s names no publish targets", targetName, configFile)
+		}
+		return "", "", fmt.Errorf("no target named %q in %s; it names %s", targetName, configFile, strings.Join(names, ", "))
+	case len(names) == 1:
+		return cfg.Publish[names[0]], names[0], nil
+	case len(names) == 0:
+		return "", "", fmt.Errorf("no target: give a URL such as s3://bucket?region=eu-west-2, or name one under publish: in %s", configFile)
+	}
+	return "", "", fmt.Errorf("%s names several targets (%s); choose one with --target", configFile, strings.Join(names, ", "))
+}
+
+// DeletesAdvice says plainly how many objects would go and how to allow
+// it, for the delete guard; other errors it returns as they are.
+func DeletesAdvice(err error) string {
+	var tooMany *TooManyDeletesError
+	if !errors.As(err, &tooMany) {
+		return err.Error()
+	}
+	return fmt.Sprintf("%v (--max-deletes %d). Nothing was changed. Check that the target and --dir are the right ones; to allow it, run again with --max-deletes %d, or -1 for no limit.",
+		tooMany, tooMany.Max, tooMany.Deletes)
+}
+
+// writeChangedPaths writes the URL paths of keys to file, one per line; it
+// does nothing when file is "".
+func writeChangedPaths(file string, keys []string, prefix string) error {
+	if file == "" {
+		return nil
+	}
+	var b strings.Builder
+	for _, p := range URLPaths(keys, prefix) {
+		b.WriteString(p + "\n")
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write the changed paths: %w", err)
+	}
+	return nil
+}
