@@ -368,8 +368,14 @@ func (ps *parser) date(key string, sev diag.Severity) (time.Time, bool) {
 		return t, true
 	}
 	written := describe(v)
+	text, isText := v.(string)
 	if hasRaw {
-		written = strconv.Quote(raw)
+		written, text, isText = strconv.Quote(raw), raw, true
+	}
+	if t, ok := lenientDate(text, ps.loc); ok && isText {
+		read := t.Format("2006-01-02 15:04:05 -0700")
+		ps.warnf(ps.fm.line(key), "%s: %s is not a date as written; it is read as %s, as Jekyll reads it; write it as %s", key, written, read, read)
+		return t, true
 	}
 	ps.diags = append(ps.diags, diag.Diagnostic{
 		Severity: sev,
