@@ -28,6 +28,7 @@ type analyser struct {
 	image     func(string) ImageInfo
 
 	headings    []heading
+	images      []*ast.Image // images to link to their full size once the walk is done
 	words       wordCounter
 	excerpt     ast.Node
 	diagnostics []diag.Diagnostic
@@ -110,6 +111,35 @@ func (a *analyser) analyse(doc ast.Node) {
 		a.excerpt = fallbackExcerpt
 	}
 	a.assignHeadingIDs()
+	a.linkImages()
+}
+
+// linkImages wraps each image that has alt text and is not already in a link
+// in a link to the image itself, so that a chart shrunk to a phone's width
+// can be opened at full size without JavaScript. Images without alt text
+// are decorative, and a link around one would have no name.
+func (a *analyser) linkImages() {
+	for _, img := range a.images {
+		if inLink(img) {
+			continue
+		}
+		link := ast.NewLink()
+		link.Destination = img.Destination
+		link.SetAttributeString("class", []byte("image-link"))
+		parent := img.Parent()
+		parent.ReplaceChild(parent, img, link)
+		link.AppendChild(link, img)
+	}
+}
+
+// inLink reports whether n is inside a link.
+func inLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if k := p.Kind(); k == ast.KindLink || k == ast.KindAutoLink {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(b []byte, subs [][]byte) bool {
@@ -157,6 +187,8 @@ func (a *analyser) checkImage(n *ast.Image) {
 	line := a.lineOf(n)
 	if strings.TrimSpace(plainText(a.source, n)) == "" {
 		a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, line, "image has no alt text"))
+	} else {
+		a.images = append(a.images, n)
 	}
 	var info ImageInfo
 	if a.image != nil {

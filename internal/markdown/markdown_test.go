@@ -325,7 +325,7 @@ func TestHeadingIDs(t *testing.T) {
 
 func TestHeadingAnchor(t *testing.T) {
 	out, _ := New(Options{}).Render(Input{File: "p.md", Source: []byte("## Outside work\n\n# Title\n"), FirstLine: 1})
-	want := `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Link to this section">#</a></h2>` + "\n" +
+	want := `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Anchor link for: outside-work">#</a></h2>` + "\n" +
 		`<h1 id="title">Title</h1>` + "\n"
 	if out.HTML != want {
 		t.Errorf("HTML\n got %s\nwant %s", out.HTML, want)
@@ -478,18 +478,18 @@ func TestCodeBlocks(t *testing.T) {
 		{
 			name:    "known language is highlighted with classes",
 			source:  "```go\nfunc main() {}\n```\n",
-			want:    []string{`<pre class="chroma"><code class="language-go" data-lang="go">`, `<span class="kd">func</span>`},
+			want:    []string{`<pre class="chroma" tabindex="0"><code class="language-go" data-lang="go">`, `<span class="kd">func</span>`},
 			notWant: []string{"style="},
 		},
 		{
 			name:   "no language is plain",
 			source: "```\na < b\n```\n",
-			want:   []string{"<pre><code>a &lt; b\n</code></pre>"},
+			want:   []string{"<pre tabindex=\"0\"><code>a &lt; b\n</code></pre>"},
 		},
 		{
 			name:    "unknown language is plain but keeps its class",
 			source:  "```mermaid-ish\na --> b\n```\n",
-			want:    []string{`<pre><code class="language-mermaid-ish">a --&gt; b` + "\n</code></pre>"},
+			want:    []string{`<pre tabindex="0"><code class="language-mermaid-ish">a --&gt; b` + "\n</code></pre>"},
 			notWant: []string{"chroma"},
 		},
 		{

@@ -62,6 +62,23 @@ func newNodeRenderer(highlights HighlightCache) *nodeRenderer {
 func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindHeading, r.renderHeading)
 	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
+	reg.Register(ast.KindCodeBlock, r.renderCodeBlock)
+}
+
+// renderCodeBlock writes an indented code block as goldmark does, but
+// focusable like a fenced one (see renderFencedCode).
+func (r *nodeRenderer) renderCodeBlock(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(`<pre tabindex="0"><code>`)
+	lines := node.Lines()
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		html.DefaultWriter.RawWrite(w, seg.Value(source))
+	}
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
 }
 
 func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -82,7 +99,11 @@ func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, 
 		}
 		_, _ = w.WriteString(`<a class="anchor" href="#`)
 		_, _ = w.Write(util.EscapeHTML([]byte(attributeString(id))))
-		_, _ = w.WriteString(`" aria-label="Link to this section">#</a>`)
+		// Each anchor needs a name of its own: a list of links that all
+		// read "Link to this section" tells a screen reader user nothing.
+		_, _ = w.WriteString(`" aria-label="Anchor link for: `)
+		_, _ = w.Write(util.EscapeHTML([]byte(attributeString(id))))
+		_, _ = w.WriteString(`">#</a>`)
 	}
 	_, _ = w.WriteString("</h")
 	_ = w.WriteByte(level)
@@ -106,7 +127,7 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 	if len(language) > 0 {
 		if lexer := r.lexers.get(string(language)); lexer != nil {
 			if highlighted, ok := r.cachedHighlight(lexer, code.String()); ok {
-				_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
+				_, _ = w.WriteString(`<pre class="chroma" tabindex="0"><code class="language-`)
 				_, _ = w.Write(util.EscapeHTML(language))
 				_, _ = w.WriteString(`" data-lang="`)
 				_, _ = w.Write(util.EscapeHTML(language))
@@ -120,7 +141,9 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 
 	// The language class stays on code chroma does not know, so that
 	// client-side tools (diagrams, maths) can still find their blocks.
-	_, _ = w.WriteString("<pre><code")
+	// Code blocks scroll sideways rather than wrap, so every one takes
+	// keyboard focus (tabindex="0") to be scrollable without a mouse.
+	_, _ = w.WriteString(`<pre tabindex="0"><code`)
 	if len(language) > 0 {
 		_, _ = w.WriteString(` class="language-`)
 		_, _ = w.Write(util.EscapeHTML(language))

@@ -103,7 +103,7 @@ func TestSeedPostImages(t *testing.T) {
 		t.Errorf("grafana image %s lacks %s", out.HTML[i:i+end+1], wantSize)
 	}
 
-	if !strings.Contains(out.HTML, `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Link to this section">#</a></h2>`) {
+	if !strings.Contains(out.HTML, `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Anchor link for: outside-work">#</a></h2>`) {
 		t.Error("HTML lacks the anchored Outside work heading")
 	}
 	if !strings.HasPrefix(out.Text, "I think I got myself stuck between the boat and the dock this week.") {

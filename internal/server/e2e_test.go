@@ -106,7 +106,7 @@ func TestBrowserReloadsAndShowsErrors(t *testing.T) {
 	// Broken front matter: the overlay appears over the last good page,
 	// can be dismissed, and goes when the post is fixed.
 	writeFile(t, dir, integrationPost, "---\ntitle: [unclosed\n---\nBody.\n")
-	waitForJS(t, ctx, `document.querySelector('#weeknotes-overlay[role="alert"]') !== null`, 2*time.Second)
+	waitForJS(t, ctx, `document.querySelector('#weeknotes-overlay[open]') !== null`, 2*time.Second)
 	overlay, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#weeknotes-overlay")))
 	if err != nil {
 		t.Fatal(err)

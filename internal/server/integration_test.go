@@ -84,7 +84,7 @@ func TestPreviewWithTheRealBuilder(t *testing.T) {
 	t.Run("broken front matter", func(t *testing.T) {
 		writeFile(t, dir, integrationPost, "---\ntitle: [unclosed\n---\nThe first week.\n")
 		ev := events.expect(t, eventError, eventWait)
-		for _, want := range []string{`role="alert"`, integrationPost + ":2:", "<mark>"} {
+		for _, want := range []string{`role="alertdialog"`, integrationPost + ":2:", "<mark>"} {
 			if !strings.Contains(ev.Data.HTML, want) {
 				t.Errorf("error event lacks %q:\n%s", want, ev.Data.HTML)
 			}

@@ -110,14 +110,19 @@ func renderOverlay(problems []problem, hasSite bool) string {
 	return buf.String()
 }
 
-// overlayTemplate is the error overlay. It is one element with its own
+// overlayTemplate is the error overlay. It is one <dialog> with its own
 // styles, scoped by its id and reset with "all: revert" so that the site's
-// styles cannot make it unreadable. It is an alert, so screen readers
-// announce it as it appears.
-var overlayTemplate = template.Must(template.New("overlay").Parse(`<div id="weeknotes-overlay" role="alert" aria-labelledby="weeknotes-overlay-title">
+// styles cannot make it unreadable. The live script opens it as a modal
+// (showModal), which makes the page behind it inert, moves focus to the
+// close button (autofocus) and closes it on Esc. It is an alertdialog
+// named by its heading and described by its summary line, so a screen
+// reader announces what failed without reading every error at once.
+var overlayTemplate = template.Must(template.New("overlay").Parse(`<dialog id="weeknotes-overlay" role="alertdialog" aria-modal="true" aria-labelledby="weeknotes-overlay-title" aria-describedby="weeknotes-overlay-sub">
 <style>
 #weeknotes-overlay, #weeknotes-overlay * { all: revert; box-sizing: border-box; }
-#weeknotes-overlay { position: fixed; inset: 0; z-index: 2147483647; overflow: auto; padding: 2rem 1rem; background: rgba(17, 17, 17, .72); color: #111; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; }
+#weeknotes-overlay { position: fixed; inset: 0; z-index: 2147483647; width: 100%; max-width: none; height: 100%; max-height: none; margin: 0; border: 0; overflow: auto; padding: 2rem 1rem; background: transparent; color: #111; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; }
+#weeknotes-overlay:not([open]) { display: none; }
+#weeknotes-overlay::backdrop { background: rgba(17, 17, 17, .72); }
 #weeknotes-overlay .wn-panel { max-width: 60rem; margin: 0 auto; padding: 1.25rem 1.5rem 1rem; background: #fff; border-top: .5rem solid #b00020; border-radius: .375rem; box-shadow: 0 .5rem 2rem rgba(0, 0, 0, .5); }
 #weeknotes-overlay .wn-head { display: flex; gap: 1rem; align-items: flex-start; justify-content: space-between; }
 #weeknotes-overlay h2 { margin: 0; font-size: 1.35rem; line-height: 1.3; color: #b00020; }
@@ -140,9 +145,9 @@ var overlayTemplate = template.Must(template.New("overlay").Parse(`<div id="week
 <div class="wn-head">
 <div>
 <h2 id="weeknotes-overlay-title">Build failed: {{.Count}} error{{if ne .Count 1}}s{{end}}</h2>
-<p class="wn-sub">{{if .HasSite}}This page is from the last build that worked.{{else}}Nothing has built yet.{{end}} Fix and save: the page reloads by itself.</p>
+<p class="wn-sub" id="weeknotes-overlay-sub">{{if .HasSite}}This page is from the last build that worked.{{else}}Nothing has built yet.{{end}} Fix and save: the page reloads by itself.</p>
 </div>
-<button type="button" data-weeknotes-dismiss aria-label="Dismiss build errors" title="Dismiss (Esc)">&times;</button>
+<button type="button" data-weeknotes-dismiss aria-label="Dismiss build errors" title="Dismiss (Esc)" autofocus>&times;</button>
 </div>
 <ol>
 {{- range .Problems}}
@@ -156,7 +161,7 @@ var overlayTemplate = template.Must(template.New("overlay").Parse(`<div id="week
 <p class="wn-foot">{{.More}} more error{{if ne .More 1}}s{{end}} in the terminal.</p>
 {{- end}}
 </div>
-</div>
+</dialog>
 `))
 
 // liveScriptSource is the script served pages get before </body>. It
@@ -176,8 +181,12 @@ const liveScriptSource = `<script>
   function overlay() { return document.getElementById("weeknotes-overlay"); }
   function dismiss() { var el = overlay(); if (el) el.remove(); }
   function wire() {
-    var button = document.querySelector("#weeknotes-overlay [data-weeknotes-dismiss]");
+    var el = overlay();
+    if (!el) return;
+    var button = el.querySelector("[data-weeknotes-dismiss]");
     if (button) button.addEventListener("click", dismiss);
+    el.addEventListener("close", dismiss);
+    if (!el.open) el.showModal();
   }
   function show(html) {
     dismiss();
@@ -218,7 +227,6 @@ const liveScriptSource = `<script>
       }
     });
   }
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") dismiss(); });
   addEventListener("pagehide", function () { source.close(); });
   addEventListener("pageshow", function (e) { if (e.persisted) connect(); });
   wire();

@@ -54,9 +54,10 @@ func TestRenderOverlay(t *testing.T) {
 	}
 	html := renderOverlay([]problem{p}, true)
 	for _, want := range []string{
-		`role="alert"`,
-		`aria-labelledby="weeknotes-overlay-title"`,
-		`<button type="button" data-weeknotes-dismiss aria-label="Dismiss build errors"`,
+		`<dialog id="weeknotes-overlay" role="alertdialog" aria-modal="true"`,
+		`aria-labelledby="weeknotes-overlay-title" aria-describedby="weeknotes-overlay-sub"`,
+		`<button type="button" data-weeknotes-dismiss aria-label="Dismiss build errors" title="Dismiss (Esc)" autofocus>`,
+		"</dialog>",
 		"Build failed: 1 error</h2>",
 		"This page is from the last build that worked.",
 		`<span class="wn-loc">content/posts/x.md:3:</span> post_url: no post named &#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;`,
@@ -95,6 +96,9 @@ func TestLiveScriptQuotesItsValues(t *testing.T) {
 	script := liveScript(`v</script><b>"`)
 	if strings.Count(script, "</script>") != 1 || !strings.Contains(script, `var version = "v\u003c/script\u003e\u003cb\u003e\"";`) {
 		t.Errorf("version not quoted for a script:\n%s", script)
+	}
+	if !strings.Contains(script, "el.showModal()") {
+		t.Error("script does not open the overlay as a modal dialog")
 	}
 	if !strings.Contains(script, `new EventSource("/_weeknotes/events")`) {
 		t.Errorf("script does not listen on %s", EventsPath)

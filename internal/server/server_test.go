@@ -83,7 +83,7 @@ func TestBrokenBuildShowsOverlayAndRecovers(t *testing.T) {
 
 	writeFile(t, dir, "content/posts/second.md", "---\ntitle: Second wind\ntags: [unclosed\n---\nAgain.\n")
 	ev := events.expect(t, eventError, eventWait)
-	for _, want := range []string{`role="alert"`, "content/posts/second.md:3:", "front matter: expected key: value", "<mark>", "tags: [unclosed"} {
+	for _, want := range []string{`role="alertdialog"`, "content/posts/second.md:3:", "front matter: expected key: value", "<mark>", "tags: [unclosed"} {
 		if !strings.Contains(ev.Data.HTML, want) {
 			t.Errorf("error event lacks %q:\n%s", want, ev.Data.HTML)
 		}

@@ -27,6 +27,11 @@ func funcMap(url, baseURL string) template.FuncMap {
 		// {{ partialCached "header.html" . .Kind .Paginator }}. Bound per
 		// rendering clone; see partialCache.
 		"partialCached": unboundPartialCached,
+		// replace replaces every old in s with new, as Hugo's does:
+		// {{ replace .Site.Language "-" "_" }}.
+		"replace": func(s, old, new string) string { return strings.ReplaceAll(s, old, new) },
+		// hasPrefix reports whether s starts with prefix: {{ if hasPrefix .Image "https://" }}.
+		"hasPrefix": strings.HasPrefix,
 		// plural counts with the right noun: {{ plural 3 "post" "posts" }} gives "3 posts".
 		"plural": func(n int, one, many string) string {
 			if n == 1 {

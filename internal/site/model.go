@@ -11,7 +11,7 @@ import (
 
 // SiteData is the site as templates see it: {{ .Site.Title }}.
 type SiteData struct {
-	Title       string         // configured title
+	Title       string         // configured title, else the site folder's name, else the author; never "" (see siteTitle)
 	Description string         // configured description
 	Author      string         // configured author
 	URL         string         // scheme and host, no trailing slash
@@ -44,6 +44,10 @@ type PostData struct {
 	Source      string         // source path relative to the site root
 	Params      map[string]any // every front matter key
 	Episode     *EpisodeData   // nil when the post is not part of a series
+	Newer       *PostData      // the next post by date in Site.Posts, nil for the newest
+	Older       *PostData      // the previous post by date in Site.Posts, nil for the oldest
+	Image       string         // absolute URL of the post's image: front matter image, else its first image; "" when none
+	HasCode     bool           // the body has highlighted code, so the page needs the syntax stylesheet
 	ReadingTime int            // minutes, at 230 words a minute, at least 1
 	WordCount   int            // words in the body
 

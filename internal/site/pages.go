@@ -2,7 +2,11 @@ package site
 
 import (
 	"fmt"
+	"html"
+	"net/url"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
@@ -14,7 +18,7 @@ import (
 func (b *Builder) siteModel(included []*postState) (*SiteData, []diag.Diagnostic) {
 	cfg := b.cfg
 	sd := &SiteData{
-		Title: cfg.Title, Description: cfg.Description, Author: cfg.Author,
+		Title: siteTitle(cfg.Title, b.opts.Source, cfg.Author), Description: cfg.Description, Author: cfg.Author,
 		URL: cfg.URL, BaseURL: cfg.BaseURL, Language: cfg.Language, Params: cfg.Params,
 		Drafts: b.opts.Preview,
 	}
@@ -22,6 +26,9 @@ func (b *Builder) siteModel(included []*postState) (*SiteData, []diag.Diagnostic
 	years := map[int]*YearData{}
 	for _, ps := range included {
 		pd := b.postData(ps)
+		if n := len(sd.Posts); n > 0 {
+			pd.Newer, sd.Posts[n-1].Older = sd.Posts[n-1], pd
+		}
 		sd.Posts = append(sd.Posts, pd)
 		b.addTags(tags, ps)
 		if p := ps.post; p.HasDate {
@@ -69,6 +76,8 @@ func (b *Builder) postData(ps *postState) *PostData {
 		Excerpt: ps.excerpt, Content: ps.html,
 		Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
 		WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230), state: ps,
+		Image:   postImage(p.Params, string(ps.html), b.cfg.URL+ps.url),
+		HasCode: strings.Contains(string(ps.html), `<pre class="chroma"`),
 	}
 	ps.data = pd
 	return pd
@@ -237,6 +246,9 @@ func (l *pageList) postPages(included []*postState) {
 		pd := ps.data
 		pg := l.base("post", pd.Title, ps.rel)
 		pg.Post, pg.Description = pd, pd.Description
+		if pd.HasCode {
+			pg.StyleURLs = l.b.theme.withSyntax
+		}
 		tmpl := "post.html"
 		if lay := ps.post.Layout; lay != "" && lay != "post" && l.b.theme.sets[lay+".html"] != nil {
 			tmpl = lay + ".html"
@@ -265,12 +277,12 @@ func (l *pageList) homePages() {
 	}
 	for i := 0; i < pages; i++ {
 		url := pageURL(i)
-		pg := l.base("home", cfg.Title, url)
+		pg := l.base("home", l.sd.Title, url)
 		pg.Posts = posts[i*per : min((i+1)*per, len(posts))]
 		pg.Paginator = &Paginator{Page: i + 1, TotalPages: pages}
 		if i > 0 {
 			pg.Paginator.PrevURL = joinURL(cfg.BaseURL, pageURL(i-1))
-			pg.Title = fmt.Sprintf("%s, page %d", cfg.Title, i+1)
+			pg.Title = fmt.Sprintf("%s, page %d", l.sd.Title, i+1)
 		}
 		if i+1 < pages {
 			pg.Paginator.NextURL = joinURL(cfg.BaseURL, pageURL(i+1))
@@ -333,4 +345,76 @@ func (ps *postState) metaHash() uint64 {
 	}
 	ps.metaKey, ps.metaSum = key, h.sum()
 	return ps.metaSum
+}
+
+// siteTitle is the title every page, feed and header shows. A site with no
+// title configured (a new site, or a Jekyll blog whose _config.yml has none)
+// must still never show an empty <title>, heading or link, so it falls back
+// to the name of the site's folder, then to the author, then to "weeknotes".
+// This is the one place the fallback is decided; templates and feeds read
+// SiteData.Title.
+func siteTitle(configured, source, author string) string {
+	if t := strings.TrimSpace(configured); t != "" {
+		return t
+	}
+	if abs, err := filepath.Abs(source); err == nil {
+		if name := filepath.Base(abs); name != "." && name != string(filepath.Separator) && name != "" {
+			return name
+		}
+	}
+	if a := strings.TrimSpace(author); a != "" {
+		return a
+	}
+	return "weeknotes"
+}
+
+// postImage is the image that stands for a post where it is shared (Open
+// Graph, Twitter cards, JSON-LD): the front matter image (a URL or path, or
+// jekyll-seo-tag's map with a path), else the first image of its body,
+// made absolute against the post's own address.
+func postImage(params map[string]any, body, permalink string) string {
+	var src string
+	switch v := params["image"].(type) {
+	case string:
+		src = v
+	case map[string]any:
+		src, _ = v["path"].(string)
+	}
+	if src == "" {
+		src = firstImage(body)
+	}
+	src = strings.TrimSpace(src)
+	if src == "" {
+		return ""
+	}
+	base, err := url.Parse(permalink)
+	if err != nil {
+		return src
+	}
+	ref, err := url.Parse(src)
+	if err != nil {
+		return ""
+	}
+	return base.ResolveReference(ref).String()
+}
+
+// firstImage is the src of the first <img> in rendered HTML, unescaped.
+func firstImage(body string) string {
+	i := strings.Index(body, "<img ")
+	if i < 0 {
+		return ""
+	}
+	tag := body[i:]
+	if end := strings.IndexByte(tag, '>'); end >= 0 {
+		tag = tag[:end]
+	}
+	j := strings.Index(tag, ` src="`)
+	if j < 0 {
+		return ""
+	}
+	src := tag[j+len(` src="`):]
+	if end := strings.IndexByte(src, '"'); end >= 0 {
+		return html.UnescapeString(src[:end])
+	}
+	return ""
 }

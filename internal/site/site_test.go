@@ -176,6 +176,8 @@ func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
 		t.Error(`episode 2 does not say "Season 1, episode 2"`)
 	}
 	seriesPage := page("series/weeknotes/index.html")
+	// The header links the latest episode; the order is the seasons' lists.
+	seriesPage = seriesPage[max(0, strings.Index(seriesPage, `<section class="season"`)):]
 	i1, i2 := strings.Index(seriesPage, "My first weeknote"), strings.Index(seriesPage, "Oops, I did it again")
 	if i1 < 0 || i2 < 0 || i1 > i2 {
 		t.Errorf("series page does not list episodes 1 and 2 in order (%d, %d)", i1, i2)
@@ -228,6 +230,9 @@ func TestBuildIsDeterministic(t *testing.T) {
 
 func TestWriteDirKeepsOldSiteOnFailureAndRemovesStaleFiles(t *testing.T) {
 	dir := t.TempDir()
+	// zero's neighbours (none older, one newer) stay the same throughout,
+	// so its page must not be written again.
+	writeSource(t, dir, "content/posts/2024-01-01-zero.md", "---\ntitle: Zero\n---\n\nBefore.\n")
 	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
 	writeSource(t, dir, "content/posts/2024-01-12-two.md", "---\ntitle: Two\n---\n\nSecond.\n")
 	dest := filepath.Join(dir, "site")
@@ -238,8 +243,8 @@ func TestWriteDirKeepsOldSiteOnFailureAndRemovesStaleFiles(t *testing.T) {
 	if _, err := WriteDir(context.Background(), res.Output, dest); err != nil {
 		t.Fatal(err)
 	}
-	one := filepath.Join(dest, "2024/01/05/one/index.html")
-	before, err := os.Stat(one)
+	zero := filepath.Join(dest, "2024/01/01/zero/index.html")
+	before, err := os.Stat(zero)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +255,7 @@ func TestWriteDirKeepsOldSiteOnFailureAndRemovesStaleFiles(t *testing.T) {
 		t.Fatal("a post with broken front matter built")
 	}
 
-	// Fixed, and post two removed: its page goes, post one's page is not rewritten.
+	// Fixed, and post two removed: its page goes, post zero's page is not rewritten.
 	writeSource(t, dir, "content/posts/2024-01-19-three.md", "---\ntitle: Three\n---\n\nThird.\n")
 	os.Remove(filepath.Join(dir, "content/posts/2024-01-12-two.md"))
 	time.Sleep(10 * time.Millisecond)
@@ -271,7 +276,7 @@ func TestWriteDirKeepsOldSiteOnFailureAndRemovesStaleFiles(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dest, "2024/01/12")); !errors.Is(err, fs.ErrNotExist) {
 		t.Error("the removed post's empty folder is still there")
 	}
-	after, err := os.Stat(one)
+	after, err := os.Stat(zero)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,7 +32,10 @@ type theme struct {
 	origin map[string]string   // template file → path for messages
 	assets map[string][]byte   // output path ("assets/style.css") → bytes
 	hash   uint64              // of every template and asset, for page fingerprints
-	styles []string            // stylesheet URLs with baseurl and a content hash
+	styles []string            // stylesheet URLs with baseurl and a content hash, for every page
+	// withSyntax is styles and the highlighting stylesheet, for pages with
+	// highlighted code: the others need not download it.
+	withSyntax []string
 
 	partials *partialCache // partialCached's renderings in the current build
 }
@@ -148,12 +152,11 @@ func (th *theme) addAssets(files map[string][]byte, names []string, baseURL stri
 	}
 	th.assets["assets/syntax.css"] = css
 	h.bytes(css)
-	for _, a := range []string{"assets/style.css", "assets/syntax.css"} {
-		if data, ok := th.assets[a]; ok {
-			th.styles = append(th.styles, fmt.Sprintf("%s?v=%.8x", joinURL(baseURL, "/"+a), hashBytes(data)))
-		}
+	if data, ok := th.assets["assets/style.css"]; ok {
+		th.styles = append(th.styles, fmt.Sprintf("%s?v=%.8x", joinURL(baseURL, "/assets/style.css"), hashBytes(data)))
 	}
-	h.str(strings.Join(th.styles, ","))
+	th.withSyntax = append(slices.Clip(th.styles), fmt.Sprintf("%s?v=%.8x", joinURL(baseURL, "/assets/syntax.css"), hashBytes(css)))
+	h.str(strings.Join(th.withSyntax, ","))
 	th.hash = h.sum()
 	return ds
 }
