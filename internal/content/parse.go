@@ -218,17 +218,16 @@ func (ps *parser) seriesName() string {
 	case len(list) == 0:
 		return ""
 	case len(list) > 1:
-		ps.errorf(ps.fm.line("series"), "series: a post belongs to one series, got %d; keep one name", len(list))
-		return ""
+		ps.warnf(ps.fm.line("series"), "series: a post belongs to one series, got %d; the first, %s, is used", len(list), describe(list[0]))
 	}
 	switch name := list[0].(type) {
 	case string:
 		return strings.TrimSpace(name)
 	case []any, map[string]any, nil:
-		ps.errorf(ps.fm.line("series"), "series: want a name, got %s", describe(name))
+		ps.warnf(ps.fm.line("series"), "series: want a name, got %s; the post is in no series", describe(name))
 		return ""
 	default:
-		return fmt.Sprint(name)
+		return rubyString(name)
 	}
 }
 
@@ -247,8 +246,10 @@ func (ps *parser) text(key string) string {
 	case string:
 		return strings.TrimSpace(v)
 	case []any, map[string]any:
-		ps.errorf(ps.fm.line(key), "%s: want text, got %s", key, describe(v))
-		return ""
+		// Jekyll uses the value's to_s; so does weeknotes, saying so.
+		text := rubyString(v)
+		ps.warnf(ps.fm.line(key), "%s: want text, got %s; used as %s, as Jekyll would", key, describe(v), strconv.Quote(text))
+		return text
 	case time.Time:
 		return v.Format(time.DateOnly)
 	default:
@@ -274,7 +275,9 @@ func (ps *parser) flag(key string) (value, present bool) {
 			return false, true
 		}
 	}
-	ps.errorf(ps.fm.line(key), "%s: want true or false, got %s", key, describe(v))
+	// Jekyll leaves out only a post whose published is false; anything
+	// else leaves the setting as it was.
+	ps.warnf(ps.fm.line(key), "%s: want true or false, got %s; left as if not given", key, describe(v))
 	return false, false
 }
 
@@ -310,7 +313,7 @@ func (ps *parser) number(key string) int {
 		}
 	}
 	if n < 0 {
-		ps.errorf(ps.fm.line(key), "%s: want a whole number, got %s", key, describe(v))
+		ps.warnf(ps.fm.line(key), "%s: want a whole number, got %s; left as if not given", key, describe(v))
 		return 0
 	}
 	return n
@@ -343,15 +346,18 @@ func (ps *parser) words(keys ...string) []string {
 				switch item := item.(type) {
 				case nil:
 				case []any, map[string]any:
-					ps.errorf(ps.fm.line(key), "%s: want a list of words, got %s in the list", key, describe(item))
+					// Jekyll keeps the item; where it shows it, it shows its to_s.
+					text := rubyString(item)
+					ps.warnf(ps.fm.line(key), "%s: want a list of words, got %s in the list; used as %s, as Jekyll would", key, describe(item), strconv.Quote(text))
+					add(text)
 				default:
-					add(fmt.Sprint(item))
+					add(rubyString(item))
 				}
 			}
 		case map[string]any:
-			ps.errorf(ps.fm.line(key), "%s: want a list or words separated by spaces, got a map", key)
+			ps.warnf(ps.fm.line(key), "%s: want a list or words separated by spaces, got a map; left out, as Jekyll leaves it out", key)
 		default:
-			add(fmt.Sprint(v))
+			add(rubyString(v))
 		}
 	}
 	return out

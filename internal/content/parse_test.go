@@ -57,15 +57,26 @@ func TestParseTagsAndCategories(t *testing.T) {
 			wantTags: []string{"go", "web"},
 		},
 		{
-			name:     "map is an error naming the line",
+			name:     "map is left out with a warning naming the line, as Jekyll leaves it out",
 			src:      "---\ntitle: x\ntags:\n  a: b\n---\n",
-			wantDiag: "error 3: tags: want a list or words separated by spaces, got a map",
+			wantDiag: "warning 3: tags: want a list or words separated by spaces, got a map; left out, as Jekyll leaves it out",
 		},
 		{
-			name:     "nested list is an error; the rest is kept",
+			name:     "nested list is used as Ruby writes it, with a warning",
 			src:      "---\ntags: [go, [a]]\n---\n",
-			wantTags: []string{"go"},
-			wantDiag: "error 2: tags: want a list of words, got a list in the list",
+			wantTags: []string{"go", `["a"]`},
+			wantDiag: `warning 2: tags: want a list of words, got a list in the list; used as "[\"a\"]", as Jekyll would`,
+		},
+		{
+			name:     "a list of maps is used as Ruby writes each, with a warning",
+			src:      "---\ntags:\n  - id: 7\n    name: Gardening\n---\n",
+			wantTags: []string{`{"id"=>7, "name"=>"Gardening"}`},
+			wantDiag: `warning 2: tags: want a list of words, got a map in the list; used as "{\"id\"=>7, \"name\"=>\"Gardening\"}", as Jekyll would`,
+		},
+		{
+			name:     "numbers and booleans are their text",
+			src:      "---\ntags: [2021, true, 1.5]\n---\n",
+			wantTags: []string{"2021", "true", "1.5"},
 		},
 	}
 	for _, tt := range tests {
@@ -115,7 +126,7 @@ func TestParseDraftAndPublished(t *testing.T) {
 		{
 			name: "neither true nor false", file: "2021-01-10-x.md", src: "---\ntitle: x\ndraft: maybe\n---\n",
 			wantPublished: true,
-			wantDiag:      `error 3: draft: want true or false, got "maybe"`,
+			wantDiag:      `warning 3: draft: want true or false, got "maybe"; left as if not given`,
 		},
 		{
 			name: "undated, no front matter", file: "notes.md", src: "hi\n",
@@ -232,12 +243,14 @@ func TestParseFieldErrors(t *testing.T) {
 	tests := []struct {
 		name, src, wantDiag string
 	}{
-		{"season as words", "---\ntitle: x\nseason: one\n---\n", `error 3: season: want a whole number, got "one"`},
-		{"negative episode", "---\nepisode: -2\n---\n", `error 2: episode: want a whole number, got "-2"`},
-		{"fractional episode in JSON", "{\n\"episode\": 2.5\n}\n\n", "error 2: episode: want a whole number, got 2.5"},
-		{"title as a list", "---\ntitle: [a, b]\n---\n", "error 2: title: want text, got a list"},
-		{"two series", "---\nseries: [Weeknotes, Travel]\n---\n", "error 2: series: a post belongs to one series, got 2; keep one name"},
-		{"series list of a list", "---\nseries: [[Weeknotes]]\n---\n", "error 2: series: want a name, got a list"},
+		{"season as words", "---\ntitle: x\nseason: one\n---\n", `warning 3: season: want a whole number, got "one"; left as if not given`},
+		{"negative episode", "---\nepisode: -2\n---\n", `warning 2: episode: want a whole number, got "-2"; left as if not given`},
+		{"fractional episode in JSON", "{\n\"episode\": 2.5\n}\n\n", "warning 2: episode: want a whole number, got 2.5; left as if not given"},
+		{"title as a list", "---\ntitle: [a, b]\n---\n", `warning 2: title: want text, got a list; used as "[\"a\", \"b\"]", as Jekyll would`},
+		{"title as a map", "---\ntitle: {a: 1}\n---\n", `warning 2: title: want text, got a map; used as "{\"a\"=>1}", as Jekyll would`},
+		{"published as words", "---\npublished: not yet\n---\n", `warning 2: published: want true or false, got "not yet"; left as if not given`},
+		{"two series", "---\nseries: [Weeknotes, Travel]\n---\n", `warning 2: series: a post belongs to one series, got 2; the first, "Weeknotes", is used`},
+		{"series list of a list", "---\nseries: [[Weeknotes]]\n---\n", "warning 2: series: want a name, got a list; the post is in no series"},
 		{"unreadable updated is only a warning", "---\nupdated: last week\n---\n",
 			`warning 2: updated: cannot read "last week" as a date; write it as 2021-11-19, 2021-11-19 08:00 or 2021-11-19 08:00:00 -0600`},
 	}

@@ -66,7 +66,11 @@ func liquidPageVars(ps *postState) map[string]any {
 	for k, v := range p.Params {
 		vars[k] = v
 	}
-	vars["title"] = p.Title
+	if t, isList := p.Params["title"].([]any); !isList {
+		vars["title"] = p.Title
+	} else {
+		vars["title"] = t // Liquid writes a list's items one after another, as Jekyll's does
+	}
 	vars["slug"] = p.Slug
 	vars["url"] = ps.url
 	vars["path"] = p.Path
