@@ -105,7 +105,7 @@ func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
-	p := &Post{Path: file, Published: true, Hash: xxhash.Sum64(src), Jekyll: r.jekyll}
+	p := &Post{Path: file, Published: true, Liquid: true, Hash: xxhash.Sum64(src), Jekyll: r.jekyll}
 	p.Name, p.RelName = names(file, dir)
 	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts}
 	if r.cfg != nil {
@@ -421,6 +421,9 @@ func (ps *parser) readFields() {
 	p.SeriesName = ps.seriesName()
 	p.Season = ps.number("season")
 	p.Episode = ps.number("episode")
+	if liquid, ok := ps.flag("render_with_liquid"); ok {
+		p.Liquid = liquid
+	}
 	if published, ok := ps.flag("published"); ok {
 		p.Published = published
 	}

@@ -197,6 +197,7 @@ Body
 		TitleSource: "front matter",
 		Slug:        "week-3",
 		SlugSource:  "week-3",
+		Liquid:      true,
 		Date:        time.Date(2021, 1, 24, 0, 0, 0, 0, chicago),
 		HasDate:     true,
 		Published:   true,

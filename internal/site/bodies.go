@@ -27,7 +27,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 		reads = append(reads, path)
 		readsMu.Unlock()
 	}
-	if liquid.NeedsLiquid(body) {
+	if p.Liquid && liquid.NeedsLiquid(body) {
 		var lds []diag.Diagnostic
 		body, lds = b.liquid.Render(liquid.Input{
 			File: p.Path, Body: body, FirstLine: p.BodyLine,
