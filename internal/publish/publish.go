@@ -39,7 +39,7 @@ import (
 
 	"github.com/weeknotes/weeknotes/internal/mediatype"
 
-	"github.com/weeknotes/weeknotes/internal/site"
+	"github.com/weeknotes/weeknotes/internal/output"
 )
 
 // Metadata keys publish stores on every object it uploads.
@@ -61,7 +61,7 @@ const StateKey = ".weeknotes-publish.json.gz"
 // BuildMarker is the file that weeknotes build leaves at the root of the
 // built site to recognise its own output folder. It is
 // bookkeeping, not part of the site, so it is never published.
-const BuildMarker = site.MarkerFile
+const BuildMarker = output.MarkerFile
 
 // Defaults used when options leave a setting at zero.
 const (

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/weeknotes/weeknotes/internal/fileio"
+	"github.com/weeknotes/weeknotes/internal/output"
 	"io"
 	"os"
 	"path/filepath"
@@ -58,7 +60,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	case o.MaxDeletes < -1:
 		return usageErrorf("--max-deletes must be a count, or -1 for no limit; got %d", o.MaxDeletes)
 	}
-	cfg, err := config.Load(os.DirFS(o.Source))
+	cfg, err := config.Load(fileio.DirFS(o.Source))
 	if err != nil {
 		return fmt.Errorf("read the configuration in %s: %w", o.Source, err)
 	}
@@ -77,6 +79,11 @@ func Run(ctx context.Context, o RunOptions) error {
 	if o.Dir == "" {
 		o.Dir = filepath.Join(o.Source, "site")
 	}
+	// A build killed while it switched folders is finished first, so that
+	// the site published is a whole one.
+	if err := output.Recover(o.Dir); err != nil {
+		return err
+	}
 	if info, err := os.Stat(o.Dir); err != nil || !info.IsDir() {
 		return fmt.Errorf("no built site in %s; run weeknotes build first, or point --dir at the built site", o.Dir)
 	}
@@ -91,7 +98,10 @@ func Run(ctx context.Context, o RunOptions) error {
 	} else {
 		o.say("Publishing %s to %s", o.Dir, target)
 	}
-	plan, err := NewPlan(ctx, os.DirFS(o.Dir), bucket, PlanOptions{Rules: rules, Force: o.Force, Workers: o.Workers})
+	// Read through fileio.DirFS: a link in the site that leads outside it,
+	// and anything but a regular file, is an error at its path, never
+	// uploaded.
+	plan, err := NewPlan(ctx, fileio.DirFS(o.Dir), bucket, PlanOptions{Rules: rules, Force: o.Force, Workers: o.Workers})
 	if err != nil {
 		return err
 	}

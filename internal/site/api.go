@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/output"
 )
 
 // Options say what to build.
@@ -23,9 +24,9 @@ type Options struct {
 	Preview bool      // marks the build as a preview (SiteData.Drafts), e.g. for badges on drafts
 
 	// StreamTo, when set, makes Build write the site into this folder as it
-	// renders instead of keeping pages in memory: each page is staged next
-	// to its final place and renamed into place only when the whole build
-	// succeeded. The returned Output then has no Data; its files' Source
+	// renders instead of keeping pages in memory: the pages go into a new
+	// tree beside the folder, which replaces it in one step only when the
+	// whole build succeeded (see package output). The returned Output then has no Data; its files' Source
 	// names the written file. For one-shot builds of large sites.
 	StreamTo string
 
@@ -35,19 +36,12 @@ type Options struct {
 }
 
 // File is one file of the output.
-type File struct {
-	Data   []byte // the bytes, for rendered files; nil for copied files
-	Source string // for copied static files: the file on disk to copy; "" for rendered files
-	Size   int64  // length in bytes
-	Hash   uint64 // content hash, to compare outputs without their bytes
-}
+type File = output.File
 
 // Output is a whole built site: slash paths (e.g. "2021/01/10/x/index.html",
 // "feed.xml") to files. It is never modified after a build returns it, so the
 // preview server can keep serving one while the next is built.
-type Output struct {
-	Files map[string]*File
-}
+type Output = output.Output
 
 // Stats summarise a build for the one-line report.
 type Stats struct {

@@ -299,7 +299,7 @@ func (b *Builder) renderPages(r *run) error {
 	}
 	if b.opts.StreamTo != "" {
 		var err error
-		if r.stage, err = newStaging(b.opts.StreamTo); err != nil {
+		if r.stage, err = b.newStaging(); err != nil {
 			return err
 		}
 	}

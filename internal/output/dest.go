@@ -1,0 +1,249 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/weeknotes/weeknotes/internal/fileio"
+)
+
+// ErrDest is the error (wrapped) for a destination weeknotes refuses to
+// write into.
+var ErrDest = errors.New("refusing this destination")
+
+// place is where a site goes: the destination and its hidden siblings.
+type place struct {
+	dest   string // as given, for messages and File.Source
+	real   string // absolute, with symbolic links resolved where it exists
+	parent string
+	newDir string // the tree being built
+	oldDir string // the previous tree, on its way out (where exchange is not atomic)
+}
+
+func newPlace(dest string) (*place, error) {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", dest, err)
+	}
+	real := realPath(abs)
+	if real == filepath.Dir(real) {
+		return nil, fmt.Errorf("output folder %s is the root of the file system: %w", dest, ErrDest)
+	}
+	parent, base := filepath.Dir(real), filepath.Base(real)
+	return &place{
+		dest: dest, real: real, parent: parent,
+		newDir: filepath.Join(parent, "."+base+".weeknotes-new"),
+		oldDir: filepath.Join(parent, "."+base+".weeknotes-old"),
+	}, nil
+}
+
+// realPath resolves the symbolic links of the longest part of abs that
+// exists, and keeps the rest as written.
+func realPath(abs string) string {
+	abs = filepath.Clean(abs)
+	var rest []string
+	for p := abs; ; p = filepath.Dir(p) {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			for i := len(rest) - 1; i >= 0; i-- {
+				r = filepath.Join(r, rest[i])
+			}
+			return r
+		}
+		if filepath.Dir(p) == p {
+			return abs
+		}
+		rest = append(rest, filepath.Base(p))
+	}
+}
+
+// CheckDest refuses a destination that is, contains or is inside one of
+// inputs (the site's folders and files that a build reads: posts, drafts,
+// templates, static files, the configuration), however either is written
+// and whatever links lie between them: a build there would overwrite, or
+// clean away, its own sources.
+func CheckDest(dest string, inputs []string) error {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return fmt.Errorf("output folder %s: %w", dest, err)
+	}
+	d := realPath(abs)
+	for _, in := range inputs {
+		absIn, err := filepath.Abs(in)
+		if err != nil {
+			continue
+		}
+		i := realPath(absIn)
+		switch {
+		case d == i:
+			return fmt.Errorf("output folder %s is the site's input %s: %w; choose another --dest", dest, in, ErrDest)
+		case fileio.Within(i, d):
+			return fmt.Errorf("output folder %s is inside the site's input %s: %w; choose another --dest", dest, in, ErrDest)
+		case fileio.Within(d, i):
+			return fmt.Errorf("output folder %s contains the site's input %s: %w; choose another --dest", dest, in, ErrDest)
+		}
+	}
+	return nil
+}
+
+// cleanUp removes what an interrupted run left beside the destination: a
+// half-built tree, or an old tree that was being removed. Where the switch
+// is two renames and a run stopped between them, the old tree is put back.
+// It is called with the lock held.
+func (pl *place) cleanUp() error {
+	if err := removeOurs(pl.newDir); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(pl.oldDir); err != nil {
+		return nil
+	}
+	if _, err := os.Lstat(pl.real); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(pl.oldDir, pl.real); err != nil {
+			return fmt.Errorf("put back the previous site from %s: %w", pl.oldDir, err)
+		}
+		return nil
+	}
+	return removeOurs(pl.oldDir)
+}
+
+// removeOurs removes dir if it is absent, empty or carries the marker, and
+// refuses otherwise: a folder of that name that weeknotes did not make is
+// someone's.
+func removeOurs(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("clean up %s: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		if info, err := os.Lstat(filepath.Join(dir, MarkerFile)); err != nil || !info.Mode().IsRegular() {
+			return fmt.Errorf("%s was not made by weeknotes (no %s); remove it yourself: %w", dir, MarkerFile, ErrDest)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("clean up %s: %w", dir, err)
+	}
+	return nil
+}
+
+// old is what the destination holds before a build.
+type old struct {
+	exists bool
+	mode   fs.FileMode
+	files  map[string]bool // the recorded files in it
+}
+
+// readOld lists the destination and checks that weeknotes may replace it:
+// absent, empty, or holding only files its marker records.
+func (pl *place) readOld() (*old, error) {
+	o := &old{files: map[string]bool{}}
+	info, err := os.Lstat(pl.real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", pl.dest, err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("output folder %s is not a folder: %w", pl.dest, ErrDest)
+	}
+	o.exists, o.mode = true, info.Mode().Perm()
+	entries, err := os.ReadDir(pl.real)
+	if err != nil {
+		return nil, fmt.Errorf("read output folder %s: %w", pl.dest, err)
+	}
+	if len(entries) == 0 {
+		return o, nil
+	}
+	recorded, legacy, err := readMarker(filepath.Join(pl.real, MarkerFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s has files that weeknotes did not write (no %s); empty it or choose another --dest: %w", pl.dest, MarkerFile, ErrDest)
+	}
+	var strangers []string
+	err = filepath.WalkDir(pl.real, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(pl.real, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case rel == MarkerFile:
+		case d.Type().IsRegular() && (legacy || recorded[rel]):
+			o.files[rel] = true
+		default:
+			strangers = append(strangers, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read output folder %s: %w", pl.dest, err)
+	}
+	if len(strangers) > 0 {
+		return nil, strangersError(pl.dest, strangers)
+	}
+	return o, nil
+}
+
+func strangersError(dest string, strangers []string) error {
+	sort.Strings(strangers)
+	more := ""
+	if len(strangers) > 5 {
+		more = fmt.Sprintf(" and %d more", len(strangers)-5)
+		strangers = strangers[:5]
+	}
+	return fmt.Errorf("%s holds files that weeknotes did not write (%s%s); move them out of it, or choose another --dest: %w",
+		dest, strings.Join(strangers, ", "), more, ErrDest)
+}
+
+// readMarker reads the files a marker records; legacy is true for a marker
+// without a list.
+func readMarker(p string) (recorded map[string]bool, legacy bool, err error) {
+	info, err := os.Lstat(p)
+	if err != nil {
+		return nil, false, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, false, fileio.ErrNotRegular
+	}
+	data, err := fileio.ReadFile(p)
+	if err != nil {
+		return nil, false, err
+	}
+	head, list, found := bytes.Cut(data, []byte("\nfiles:\n"))
+	if !found {
+		return nil, len(head) > 0, nil
+	}
+	recorded = map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(list))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" {
+			recorded[line] = true
+		}
+	}
+	return recorded, false, sc.Err()
+}
+
+// markerBytes is the marker recording paths.
+func markerBytes(paths []string) []byte {
+	var b bytes.Buffer
+	b.Grow(len(markerHead) + 8 + 40*len(paths))
+	b.WriteString(markerHead)
+	b.WriteString("files:\n")
+	for _, p := range paths {
+		b.WriteString(p)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,439 @@
+package output
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/weeknotes/weeknotes/internal/fileio"
+)
+
+// Options say what a Writer must not touch.
+type Options struct {
+	// Inputs are the site's folders and files that a build reads; the
+	// destination may not be, contain or be inside any of them (CheckDest).
+	Inputs []string
+}
+
+// Writer writes one site into its destination: Put files as they are
+// rendered, then Commit once the whole build succeeded, or Abort. Until
+// Commit switches the trees, the destination is not touched.
+type Writer struct {
+	pl     *place
+	old    *old
+	unlock func()
+	dirs   dirCache
+
+	// Files are written by a pool of writers while the renderers go on:
+	// creating thousands of folders and files spends most of its time
+	// waiting in the kernel, which rendering on the same cores can overlap.
+	jobs    chan job
+	done    sync.WaitGroup
+	closing sync.Once
+
+	written, unchanged atomic.Int64
+
+	mu       sync.Mutex
+	paths    map[string]bool // every path put or copied into the new tree
+	errs     []error
+	finished bool
+}
+
+// job is one file for the writers.
+type job struct {
+	p       string
+	data    []byte
+	release func() // called once data is written; may be nil
+}
+
+// writers is how many files are written at once. Two writers let the
+// renderers go on while a file waits in the kernel; more made a 5,000-post
+// build slower on ext4, because creators contend for the file system's locks.
+const writers = 2
+
+// NewWriter checks dest and prepares the new tree beside it. Everything
+// that can refuse the destination is checked here, before any file is
+// written: an overlap with the inputs, files in it that no build recorded,
+// a build already writing there. What an interrupted run left beside dest
+// is cleaned up first.
+func NewWriter(dest string, opts Options) (*Writer, error) {
+	if err := CheckDest(dest, opts.Inputs); err != nil {
+		return nil, err
+	}
+	pl, err := newPlace(dest)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(pl.parent, 0o755); err != nil {
+		return nil, fmt.Errorf("create the folder of %s: %w", dest, err)
+	}
+	unlock, err := lock(pl.parent, dest)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{pl: pl, unlock: unlock, paths: map[string]bool{}, jobs: make(chan job, 4*writers)}
+	if err := w.prepare(); err != nil {
+		unlock()
+		return nil, err
+	}
+	for range writers {
+		w.done.Go(func() {
+			for j := range w.jobs {
+				err := w.writeData(j.p, j.data)
+				if j.release != nil {
+					j.release()
+				}
+				if err != nil {
+					w.fail(fmt.Errorf("write %s: %w", j.p, err))
+				}
+			}
+		})
+	}
+	return w, nil
+}
+
+// prepare cleans up, reads the old tree and makes the new one.
+func (w *Writer) prepare() error {
+	if err := w.pl.cleanUp(); err != nil {
+		return err
+	}
+	o, err := w.pl.readOld()
+	if err != nil {
+		return err
+	}
+	w.old = o
+	if err := os.Mkdir(w.pl.newDir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", w.pl.newDir, err)
+	}
+	w.dirs.made.Store(w.pl.newDir, true)
+	// The marker first, so that a run killed at any moment from here on
+	// leaves a folder the next run knows it may remove.
+	if err := fileio.CreateFile(filepath.Join(w.pl.newDir, MarkerFile), []byte(markerHead), 0o644); err != nil {
+		os.Remove(w.pl.newDir)
+		return fmt.Errorf("create %s: %w", w.pl.newDir, err)
+	}
+	return nil
+}
+
+// Put queues one rendered file and returns its description at once; its
+// Source names where it will be once committed. release, if not nil, is
+// called once data has been written and is no longer needed. A bad path is
+// reported by Commit.
+func (w *Writer) Put(p string, data []byte, release func()) *File {
+	f := &File{Size: int64(len(data)), Hash: xxhash.Sum64(data), Source: filepath.Join(w.pl.dest, filepath.FromSlash(p))}
+	if err := w.claim(p); err != nil {
+		w.fail(err)
+		if release != nil {
+			release()
+		}
+		return f
+	}
+	w.jobs <- job{p: p, data: data, release: release}
+	return f
+}
+
+// claim checks p and records it as part of the new tree.
+func (w *Writer) claim(p string) error {
+	if err := CheckPath(p); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.paths[p] {
+		return fmt.Errorf("output path %s is written twice", p)
+	}
+	w.paths[p] = true
+	return nil
+}
+
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	w.errs = append(w.errs, err)
+	w.mu.Unlock()
+}
+
+// wait lets the writers finish what is queued. It may be called more than once.
+func (w *Writer) wait() {
+	w.closing.Do(func() { close(w.jobs) })
+	w.done.Wait()
+}
+
+// Commit writes every file of out not already Put (rendered files with
+// Data, copies of files with Source), records them all in the marker, and
+// switches the new tree into place. On error nothing has changed at the
+// destination; call Abort to clean up.
+func (w *Writer) Commit(ctx context.Context, out *Output) (Stats, error) {
+	w.wait()
+	if err := w.err(); err != nil {
+		return Stats{}, err
+	}
+	var rest []string
+	for p := range out.Files {
+		if !w.paths[p] {
+			rest = append(rest, p)
+		}
+	}
+	sort.Strings(rest)
+	if err := w.writeRest(ctx, rest, out); err != nil {
+		return Stats{}, err
+	}
+	paths := make([]string, 0, len(w.paths))
+	for p := range w.paths {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	if err := os.WriteFile(filepath.Join(w.pl.newDir, MarkerFile), markerBytes(paths), 0o644); err != nil {
+		return Stats{}, fmt.Errorf("write %s: %w", MarkerFile, err)
+	}
+	if w.old.exists {
+		if err := os.Chmod(w.pl.newDir, w.old.mode); err != nil {
+			return Stats{}, err
+		}
+	}
+	if err := w.pl.swap(w.old.exists); err != nil {
+		return Stats{}, err
+	}
+	w.mu.Lock()
+	w.finished = true
+	w.mu.Unlock()
+	w.unlock()
+	st := Stats{Written: int(w.written.Load()), Unchanged: int(w.unchanged.Load())}
+	for p := range w.old.files {
+		if !w.paths[p] {
+			st.Removed++
+		}
+	}
+	return st, nil
+}
+
+// writeRest writes and copies the files of out named by rest, on all cores.
+func (w *Writer) writeRest(ctx context.Context, rest []string, out *Output) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rest)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(rest) {
+					return
+				}
+				p, f := rest[i], out.Files[rest[i]]
+				if err := w.claim(p); err != nil {
+					w.fail(err)
+					continue
+				}
+				var err error
+				if f.Data != nil || f.Source == "" {
+					err = w.writeData(p, f.Data)
+				} else {
+					err = w.copyFile(p, f.Source)
+				}
+				if err != nil {
+					w.fail(fmt.Errorf("write %s: %w", p, err))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return w.err()
+}
+
+func (w *Writer) err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	sort.Slice(w.errs, func(i, j int) bool { return w.errs[i].Error() < w.errs[j].Error() })
+	return errors.Join(w.errs...)
+}
+
+// Abort removes the new tree of a build that did not succeed, leaving the
+// destination as it was. It does nothing after a successful Commit, and
+// may be called more than once.
+func (w *Writer) Abort() {
+	w.wait()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.finished {
+		return
+	}
+	w.finished = true
+	removeTree(w.pl.newDir)
+	w.unlock()
+}
+
+// writeData writes data at p in the new tree, or links the old tree's file
+// when it has these bytes already.
+func (w *Writer) writeData(p string, data []byte) error {
+	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
+	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return err
+	}
+	if w.old.files[p] {
+		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
+		if have, err := fileio.ReadFile(prev); err == nil && bytes.Equal(have, data) && os.Link(prev, target) == nil {
+			w.unchanged.Add(1)
+			return nil
+		}
+	}
+	if err := fileio.CreateFile(target, data, 0o644); err != nil {
+		return err
+	}
+	w.written.Add(1)
+	return nil
+}
+
+// copyFile copies the regular file src to p in the new tree, or links the
+// old tree's file when it has the same bytes. Only regular files are
+// copied, never through a link at src's last step, and only as many bytes
+// as the file had when it was opened.
+func (w *Writer) copyFile(p, src string) error {
+	in, info, err := fileio.OpenRegular(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
+	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return err
+	}
+	if w.old.files[p] {
+		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
+		if same, _ := sameFile(prev, in, info.Size()); same && os.Link(prev, target) == nil {
+			w.unchanged.Add(1)
+			return nil
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+	}
+	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(out, io.LimitReader(in, info.Size()))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n != info.Size() {
+		err = fmt.Errorf("%s changed while it was copied", src)
+	}
+	if err != nil {
+		return err
+	}
+	w.written.Add(1)
+	return nil
+}
+
+// sameFile reports whether the regular file at prev holds exactly the
+// first size bytes of in.
+func sameFile(prev string, in io.Reader, size int64) (bool, error) {
+	f, info, err := fileio.OpenRegular(prev)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if info.Size() != size {
+		return false, nil
+	}
+	a, b := make([]byte, 64<<10), make([]byte, 64<<10)
+	for left := size; left > 0; {
+		n := int(min(left, int64(len(a))))
+		if _, err := io.ReadFull(in, a[:n]); err != nil {
+			return false, err
+		}
+		if _, err := io.ReadFull(f, b[:n]); err != nil {
+			return false, err
+		}
+		if !bytes.Equal(a[:n], b[:n]) {
+			return false, nil
+		}
+		left -= int64(n)
+	}
+	return true, nil
+}
+
+// WriteDir makes dest hold exactly out, as a Writer does: files whose bytes
+// are already right keep their inode and times (so rsync and publish see no
+// change), and the switch from the old site to the new is atomic.
+func WriteDir(ctx context.Context, out *Output, dest string, opts Options) (Stats, error) {
+	w, err := NewWriter(dest, opts)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer w.Abort()
+	return w.Commit(ctx, out)
+}
+
+// Recover cleans up after a run that was interrupted while writing dest,
+// so that dest holds a whole site (the old or the new one) and nothing is
+// left beside it. Commands that read a built site call it first.
+func Recover(dest string) error {
+	pl, err := newPlace(dest)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(pl.parent); err != nil {
+		return nil // nothing was ever written there
+	}
+	unlock, err := lock(pl.parent, dest)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return pl.cleanUp()
+}
+
+// dirCache remembers folders already made, so that writing thousands of
+// pages does not stat every parent folder thousands of times.
+type dirCache struct{ made sync.Map }
+
+func (c *dirCache) mkdirAll(dir string) error {
+	if _, ok := c.made.Load(dir); ok {
+		return nil
+	}
+	// Make sure of the parent first: it is usually known already, and then
+	// making dir costs one mkdir rather than a failed one, the parent's,
+	// and a retry.
+	if parent := filepath.Dir(dir); parent != dir {
+		if err := c.mkdirAll(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	c.made.Store(dir, true)
+	return nil
+}
+
+// removeTree removes a tree of ours, its marker last, so that a run killed
+// half-way leaves a folder the next run still recognises and removes.
+func removeTree(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var errs []error
+	for _, e := range entries {
+		if e.Name() != MarkerFile {
+			errs = append(errs, os.RemoveAll(filepath.Join(dir, e.Name())))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return os.RemoveAll(dir)
+}
