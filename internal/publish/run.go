@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/weeknotes/weeknotes/internal/fileio"
-	"github.com/weeknotes/weeknotes/internal/output"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +13,8 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/fileio"
+	"github.com/weeknotes/weeknotes/internal/output"
 )
 
 // RunOptions say what one publish does: the flags of "weeknotes publish".
