@@ -46,6 +46,7 @@ const urlRunes = `/\:.=?&%@~_`
 //	Season 1 Episode 2, Season 4, Episodes 2–11
 //	S04E02–11, S04E02-11, S04E02—E11, S01E06 - S01E09   (a range within one season)
 //	Weeknote #12, Weeknotes #12, Weeknotes No. 12       (season 0, episode 12)
+//	Week Notes #7, Week-notes #7, Weekly Notes #7       (two-word weeknotes, likewise)
 //	Weeknote 12                                         (followed by the end or punctuation)
 //	Weeknotes 35/2021, Week 35/2021, Week 35, 2021,
 //	Week 35 of 2021, 2021-W35                           (season 2021, episode 35: a week of the year)
@@ -64,7 +65,10 @@ const urlRunes = `/\:.=?&%@~_`
 // Nonsense is not a marker: episode 0, a season above 9999, an episode above
 // 9999, a week above 53 and a range that ends before it starts.
 //
-// Name is the words immediately before the marker (at most three, on the same
+// A weeknotes word (weeknote, weeknotes, week notes, weekly notes) names the
+// series Weeknotes, or, after up to three words of a name, "<name>
+// Weeknotes" ("Platform Team Week Notes #7"). Otherwise, name is the words
+// immediately before the marker (at most three, on the same
 // line, after the last punctuation, stopping at a date or a code), with
 // weeknote, weeknotes and week normalised to "Weeknotes"; it is "" when there
 // are none, when more words run on (a title ending in a code) or when the last
@@ -118,7 +122,7 @@ func matchAt(text string, i int, r rune) (m Marker, end int, found bool) {
 		}
 	case r == 'w' || r == 'W':
 		if m, end, found = matchWeek(text, i); found {
-			m.Name = weeknotesName
+			m.Name = weekSeriesName(text, i)
 			return m, end, true
 		}
 	case isDigit(r):
@@ -286,7 +290,9 @@ func readNumberRange(text string, i int, spacedAllowed bool) (last, end int, ok 
 // and a bare number that ends a phrase ("Week 34", "Weeknote 12: busy").
 func matchWeek(text string, i int) (Marker, int, bool) {
 	j, isWeek := 0, false
-	if k, ok := skipWord(text, i, "weeknotes"); ok {
+	if k, ok := skipWeekNotes(text, i); ok {
+		j = k
+	} else if k, ok := skipWord(text, i, "weeknotes"); ok {
 		j = k
 	} else if k, ok := skipWord(text, i, "weeknote"); ok {
 		j = k
@@ -581,6 +587,9 @@ func nameBefore(text string, i int) string {
 		return ""
 	case isWeekWord(words[0]):
 		return weeknotesName
+	case len(words) > 1 && (strings.EqualFold(words[0], "notes") || strings.EqualFold(words[0], "note")) &&
+		(strings.EqualFold(words[1], "week") || strings.EqualFold(words[1], "weekly")):
+		return weeknotesName // "Week Notes S01E02"
 	case functionWords[strings.ToLower(words[0])]:
 		return ""
 	}
@@ -613,7 +622,57 @@ func isNameWord(word string) bool {
 // isWeekWord reports whether word is one of the spellings of the weeknotes
 // series.
 func isWeekWord(word string) bool {
-	return strings.EqualFold(word, "weeknotes") || strings.EqualFold(word, "weeknote") || strings.EqualFold(word, "week")
+	for _, w := range []string{"weeknotes", "weeknote", "week", "week-notes", "week-note"} {
+		if strings.EqualFold(word, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipWeekNotes skips the two-word spellings of weeknotes at text[i:]:
+// "Week Notes", "week note", "Weekly Notes", "Week-notes".
+func skipWeekNotes(text string, i int) (end int, ok bool) {
+	j, ok := skipWord(text, i, "weekly")
+	if !ok {
+		if j, ok = skipWord(text, i, "week"); !ok {
+			return i, false
+		}
+	}
+	k := skipBlanks(text, j)
+	if k == j && strings.HasPrefix(text[j:], "-") {
+		k = j + 1
+	}
+	if k == j {
+		return i, false
+	}
+	if end, ok = skipWord(text, k, "notes"); ok {
+		return end, true
+	}
+	if end, ok = skipWord(text, k, "note"); ok {
+		return end, true
+	}
+	return i, false
+}
+
+// weekSeriesName names the series of a marker that starts with a week word
+// at text[i:]: "Weeknotes", or, when a name precedes a weeknotes word
+// ("Platform Team Week Notes #7"), that name and "Weeknotes". A bare
+// "Week 34" is always Weeknotes: words before it are usually prose.
+func weekSeriesName(text string, i int) string {
+	if _, ok := skipWeekNotes(text, i); !ok {
+		if _, ok := skipWord(text, i, "weeknote"); !ok {
+			if _, ok := skipWord(text, i, "weeknotes"); !ok {
+				return weeknotesName
+			}
+		}
+	}
+	switch name := nameBefore(text, i); name {
+	case "", weeknotesName:
+		return weeknotesName
+	default:
+		return name + " " + weeknotesName
+	}
 }
 
 func isDigit(r rune) bool { return '0' <= r && r <= '9' }

@@ -109,6 +109,17 @@ func TestParse(t *testing.T) {
 		{"Weeknote 12: a quiet one", wk(0, 12, 12)},
 		{"Weeknote 12 - 17 January 2021", wk(0, 12, 12)},
 		{"Week #3", wk(0, 3, 3)},
+		{"Week Notes #7", wk(0, 7, 7)},
+		{"week notes 7", wk(0, 7, 7)},
+		{"Weekly Notes #7", wk(0, 7, 7)},
+		{"Week-notes #7", wk(0, 7, 7)},
+		{"Week Note No. 7", wk(0, 7, 7)},
+		{"Week Notes S01E07", wk(1, 7, 7)},
+		{"Week-Notes S01E07", wk(1, 7, 7)},
+		{"Platform Team Week Notes #7", Marker{Name: "Platform Team Weeknotes", Episode: 7, EpisodeEnd: 7}},
+		{"Platform Team Weeknotes #7", Marker{Name: "Platform Team Weeknotes", Episode: 7, EpisodeEnd: 7}},
+		{"Notes on Weeknotes #7", wk(0, 7, 7)}, // a sentence, not a name
+		{"Moving house Week 34", wk(0, 34, 34)}, // before a bare week, prose
 
 		// Weeks of a year.
 		{"Weeknotes 35/2021", wk(2021, 35, 35)},
@@ -159,6 +170,8 @@ func TestParseRejects(t *testing.T) {
 		{"Weekend", "a word that starts like week"},
 		{"Weekend 2", "likewise, with a number"},
 		{"Weekly 3", "likewise"},
+		{"Week notebook 3", "notes must be the whole word"},
+		{"Weekly notes", "two-word weeknotes alone"},
 		{"Weeks 3", "a plural is a count"},
 		{"Weeknotes", "a name alone"},
 		{"S01", "a season alone"},
