@@ -118,7 +118,7 @@ func TestParse(t *testing.T) {
 		{"Week-Notes S01E07", wk(1, 7, 7)},
 		{"Platform Team Week Notes #7", Marker{Name: "Platform Team Weeknotes", Episode: 7, EpisodeEnd: 7}},
 		{"Platform Team Weeknotes #7", Marker{Name: "Platform Team Weeknotes", Episode: 7, EpisodeEnd: 7}},
-		{"Notes on Weeknotes #7", wk(0, 7, 7)}, // a sentence, not a name
+		{"Notes on Weeknotes #7", wk(0, 7, 7)},  // a sentence, not a name
 		{"Moving house Week 34", wk(0, 34, 34)}, // before a bare week, prose
 
 		// Weeks of a year.
