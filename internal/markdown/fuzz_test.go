@@ -125,3 +125,30 @@ func (r *Renderer) renderGFM(in Input) (Output, []diag.Diagnostic) {
 	doc := stockGFM.Parse(text.NewReader(in.Source))
 	return r.renderDoc(in, doc, r.analyse(in, doc, nil))
 }
+
+// FuzzContainerPrefix holds the pre-scan's reading of a line's block quote
+// and list markers to what it must be: the rest is a suffix of the line,
+// each marker counted took at least a byte, and reading is the same every
+// time.
+func FuzzContainerPrefix(f *testing.F) {
+	for _, s := range []string{"- x", "> > - 1. x", "* * *", "10) [a](b)", ">>>", "-x", "\t+\t> ", "123456789. x", "1234567890. x"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		depth, listItem, rest := containerPrefix(line)
+		if !bytes.HasSuffix(line, rest) {
+			t.Fatalf("rest %q is not a suffix of %q", rest, line)
+		}
+		if depth > len(line)-len(rest) {
+			t.Fatalf("depth %d from a prefix of %d bytes", depth, len(line)-len(rest))
+		}
+		if listItem && depth == 0 {
+			t.Fatal("a list item at depth 0")
+		}
+		d2, l2, r2 := containerPrefix(line)
+		if d2 != depth || l2 != listItem || !bytes.Equal(r2, rest) {
+			t.Fatal("not deterministic")
+		}
+		_ = checkLimits("p.md", 1, line, Limits{Bytes: 64, Depth: 2, Brackets: 2, Footnotes: 1})
+	})
+}

@@ -5,6 +5,11 @@
 // the table of contents need (the first paragraph, its plain text, the word
 // count and the headings) and warns about images that are missing or have no
 // alt text, naming the file line.
+//
+// A body over the limits in Limits (size, nesting on one line, brackets in
+// a paragraph, footnotes) is refused before goldmark parses it, because
+// goldmark's time grows with the square of those; docs/markdown-limits.md
+// says which parts of goldmark, and what a fix there would be.
 package markdown
 
 import (
@@ -31,6 +36,7 @@ type Renderer struct {
 	md           goldmark.Markdown // GitHub Flavored Markdown, with footnotes and definition lists
 	withoutLinks parser.Parser     // the same without GFM's autolinks of bare URLs
 	image        func(src string) ImageInfo
+	limits       Limits // what a body may hold (see checkLimits); tests lower them
 }
 
 // Options configure a Renderer.
@@ -141,6 +147,7 @@ func New(opts Options) *Renderer {
 		md:           md,
 		withoutLinks: goldmark.New(goldmark.WithParser(newParser()), goldmark.WithExtensions(blocks...)).Parser(),
 		image:        opts.Image,
+		limits:       DefaultLimits,
 	}
 }
 
@@ -237,8 +244,12 @@ func putBuffer(b *buffer) {
 }
 
 // Render converts one body. Problems with the author's input come back as
-// diagnostics; rendering itself always produces output.
+// diagnostics; rendering itself always produces output, but for a body over
+// the limits (see Limits), which gets none and an error.
 func (r *Renderer) Render(in Input) (Output, []diag.Diagnostic) {
+	if d := checkLimits(in.File, max(in.FirstLine, 1), in.Source, r.limits); d != nil {
+		return Output{}, []diag.Diagnostic{*d}
+	}
 	doc := r.withoutLinks.Parse(text.NewReader(in.Source))
 	a := r.analyse(in, doc, candidatesIn(in.Source))
 	if a.mayLink {
