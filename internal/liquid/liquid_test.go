@@ -914,11 +914,11 @@ func TestNeedsLiquid(t *testing.T) {
 	}
 }
 
-// TestSeedSiteOutage renders the seed site's post whose two post_url
-// targets do not exist.
-func TestSeedSiteOutage(t *testing.T) {
-	const file = "content/posts/2021-11-19-outage.md"
-	src, err := os.ReadFile("../../../shared/fixtures/seed-site/" + file)
+// TestFixturePostURLToMissingPosts renders the fixture site's post whose
+// two post_url targets do not exist.
+func TestFixturePostURLToMissingPosts(t *testing.T) {
+	const file = "content/posts/2023-11-17-power-cut.md"
+	src, err := os.ReadFile("../../testdata/site/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -929,15 +929,15 @@ func TestSeedSiteOutage(t *testing.T) {
 	if !NeedsLiquid(body) {
 		t.Fatal("NeedsLiquid is false for a body with post_url tags")
 	}
-	out, diags := newTestEngine().Render(Input{File: file, Body: body, FirstLine: first, Site: testSite, Page: map[string]any{"title": "Outage"}, Resolver: fakeResolver{}})
+	out, diags := newTestEngine().Render(Input{File: file, Body: body, FirstLine: first, Site: testSite, Page: map[string]any{"title": "Power cut"}, Resolver: fakeResolver{}})
 	want := []string{
-		`error content/posts/2021-11-19-outage.md:9: post_url: no post named "2021-10-08-punitive-measures"`,
-		`error content/posts/2021-11-19-outage.md:41: post_url: no post named "2021-06-11-full-capacity"`,
+		`error content/posts/2023-11-17-power-cut.md:9: post_url: no post named "2023-08-04-blameless-reviews"`,
+		`error content/posts/2023-11-17-power-cut.md:31: post_url: no post named "2023-05-19-running-hot"`,
 	}
 	if got := describe(diags); !slices.Equal(got, want) {
 		t.Errorf("diagnostics:\n got %q\nwant %q", got, want)
 	}
-	if !strings.Contains(string(out), "[mentioned before]()") || strings.Contains(string(out), "{%") {
+	if !strings.Contains(string(out), "[written before]()") || strings.Contains(string(out), "{%") {
 		t.Errorf("output does not have the tags replaced: %.300q", out)
 	}
 }
@@ -1056,7 +1056,7 @@ func FuzzRender(f *testing.F) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	src, err := os.ReadFile("../../../shared/fixtures/seed-site/content/posts/2021-01-17-oops-i-did-it-again.md")
+	src, err := os.ReadFile("../../testdata/site/content/posts/2023-03-12-the-kettle-broke.md")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
+// fixtureSite is the repository's own small site with the edge cases real
+// weeknotes have (see testdata/README.md).
+const fixtureSite = "../../testdata/site"
+
+// seedSite is the site this project was designed from. Only
+// TestSeedSiteAcceptance reads it, and only when it sits beside the
+// repository.
 const seedSite = "../../../shared/fixtures/seed-site"
 
 // buildTime is a fixed "now" so that future-post filtering is repeatable.
@@ -79,11 +86,8 @@ func build(t testing.TB, dir string, opts Options) (*Result, error) {
 	return NewBuilder(opts).Build(context.Background(), nil)
 }
 
-func TestSeedSiteFailsWithBothMissingPostURLs(t *testing.T) {
-	if _, err := os.Stat(seedSite); err != nil {
-		t.Fatalf("fixture missing: %v (shared/ must sit beside the checkout)", err)
-	}
-	dir := copyTree(t, seedSite)
+func TestFixtureSiteFailsWithBothMissingPostURLs(t *testing.T) {
+	dir := copyTree(t, fixtureSite)
 	dest := filepath.Join(t.TempDir(), "site")
 	_, err := build(t, dir, Options{})
 	var be *diag.BuildError
@@ -97,8 +101,8 @@ func TestSeedSiteFailsWithBothMissingPostURLs(t *testing.T) {
 		}
 	}
 	want := []string{
-		`content/posts/2021-11-19-outage.md:9: post_url: no post named "2021-10-08-punitive-measures"`,
-		`content/posts/2021-11-19-outage.md:41: post_url: no post named "2021-06-11-full-capacity"`,
+		`content/posts/2023-11-17-power-cut.md:9: post_url: no post named "2023-08-04-blameless-reviews"`,
+		`content/posts/2023-11-17-power-cut.md:31: post_url: no post named "2023-05-19-running-hot"`,
 	}
 	if len(errs) != len(want) {
 		t.Fatalf("errors:\n%s\nwant exactly:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
@@ -113,10 +117,10 @@ func TestSeedSiteFailsWithBothMissingPostURLs(t *testing.T) {
 	}
 }
 
-func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
-	dir := copyTree(t, seedSite)
-	writeSource(t, dir, "content/posts/2021-10-08-punitive-measures.md", "---\ntitle: Punitive measures\n---\n\nBlame helps nobody.\n")
-	writeSource(t, dir, "content/posts/2021-06-11-full-capacity.md", "---\ntitle: Full capacity\n---\n\nWork in process.\n")
+func TestFixtureSiteBuildsOnceTargetsExist(t *testing.T) {
+	dir := copyTree(t, fixtureSite)
+	writeSource(t, dir, "content/posts/2023-08-04-blameless-reviews.md", "---\ntitle: Blameless reviews\n---\n\nBlame helps nobody.\n")
+	writeSource(t, dir, "content/posts/2023-05-19-running-hot.md", "---\ntitle: Running hot\n---\n\nLeave some headroom.\n")
 	res, err := build(t, dir, Options{})
 	if err != nil {
 		t.Fatalf("build: %v", err)
@@ -136,16 +140,16 @@ func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
 		seen[d] = true
 	}
 	for _, want := range []string{
-		"content/posts/what-i-learnt-when-a-system-no-one-knew-how-to-maintain-started-failing.md",
-		"content/posts/migrating-gov-uk-pay-to-a-serverless-platform.md",
-		"content/posts/2021-01-17-oops-i-did-it-again.md:212: image not found: /static/images/folklore-wine.jpg",
+		"content/posts/notes-from-the-on-call-rota.md",
+		"content/posts/podcast-moving-the-payments-platform.md",
+		"content/posts/2023-03-12-the-kettle-broke.md:78: image not found: /static/images/canal-at-dusk.jpg",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, joined)
 		}
 	}
 	for _, d := range res.Diagnostics {
-		if strings.HasPrefix(d.File, "content/posts/migrating") || strings.HasPrefix(d.File, "content/posts/what-i-learnt") {
+		if strings.HasPrefix(d.File, "content/posts/podcast-") || strings.HasPrefix(d.File, "content/posts/notes-from") {
 			if strings.Contains(d.Message, "draft") && !strings.Contains(d.Message, "date") {
 				t.Errorf("draft message does not say how to date it: %s", d)
 			}
@@ -164,12 +168,12 @@ func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
 		}
 		return string(f.Data)
 	}
-	ep1 := page("2021/01/10/my-first-weeknote/index.html")
-	ep2 := page("2021/01/17/oops-i-did-it-again/index.html")
-	if !strings.Contains(ep1, `href="/2021/01/17/oops-i-did-it-again/"`) {
+	ep1 := page("2023/03/05/back-at-the-desk/index.html")
+	ep2 := page("2023/03/12/the-kettle-broke/index.html")
+	if !strings.Contains(ep1, `href="/2023/03/12/the-kettle-broke/"`) {
 		t.Error("episode 1 does not link to episode 2")
 	}
-	if !strings.Contains(ep2, `href="/2021/01/10/my-first-weeknote/"`) {
+	if !strings.Contains(ep2, `href="/2023/03/05/back-at-the-desk/"`) {
 		t.Error("episode 2 does not link to episode 1")
 	}
 	if !strings.Contains(ep2, "Season 1, episode 2") {
@@ -178,27 +182,27 @@ func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
 	seriesPage := page("series/weeknotes/index.html")
 	// The header links the latest episode; the order is the seasons' lists.
 	seriesPage = seriesPage[max(0, strings.Index(seriesPage, `<section class="season"`)):]
-	i1, i2 := strings.Index(seriesPage, "My first weeknote"), strings.Index(seriesPage, "Oops, I did it again")
+	i1, i2 := strings.Index(seriesPage, "Back at the desk"), strings.Index(seriesPage, "The kettle broke")
 	if i1 < 0 || i2 < 0 || i1 > i2 {
 		t.Errorf("series page does not list episodes 1 and 2 in order (%d, %d)", i1, i2)
 	}
-	outage := page("2021/11/19/outage/index.html")
-	for _, link := range []string{`href="/2021/10/08/punitive-measures/"`, `href="/2021/06/11/full-capacity/"`} {
+	outage := page("2023/11/17/power-cut/index.html")
+	for _, link := range []string{`href="/2023/08/04/blameless-reviews/"`, `href="/2023/05/19/running-hot/"`} {
 		if !strings.Contains(outage, link) {
 			t.Errorf("outage page lacks post_url link %s", link)
 		}
 	}
-	if strings.Count(ep1, "My first weeknote</h1>") != 1 || strings.Contains(ep1, `<h1 id="my-first-weeknote"`) {
+	if strings.Count(ep1, "Back at the desk</h1>") != 1 || strings.Contains(ep1, `<h1 id="back-at-the-desk"`) {
 		t.Error("the heading that repeats the title is rendered again")
 	}
 	for _, p := range []string{"index.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html", "archive/index.html",
 		"series/index.html", "series/weeknotes/feed.xml", "tags/index.html", "assets/style.css", "assets/syntax.css",
-		"static/images/big-brain.png"} {
+		"static/images/kettle.png"} {
 		if files[p] == nil {
 			t.Errorf("no %s in the output", p)
 		}
 	}
-	if strings.Contains(page("sitemap.xml"), "what-i-learnt") {
+	if strings.Contains(page("sitemap.xml"), "notes-from-the-on-call-rota") {
 		t.Error("a draft is in the sitemap")
 	}
 }
@@ -206,9 +210,9 @@ func TestSeedSiteBuildsOnceTargetsExist(t *testing.T) {
 // TestBuildIsDeterministic builds the same site twice, in parallel as
 // always, and expects identical bytes.
 func TestBuildIsDeterministic(t *testing.T) {
-	dir := copyTree(t, seedSite)
-	writeSource(t, dir, "content/posts/2021-10-08-punitive-measures.md", "---\ntitle: Punitive measures\ntags: [a, b]\n---\n\nBlame.\n")
-	writeSource(t, dir, "content/posts/2021-06-11-full-capacity.md", "---\ntitle: Full capacity\ntags: b\n---\n\nWork.\n")
+	dir := copyTree(t, fixtureSite)
+	writeSource(t, dir, "content/posts/2023-08-04-blameless-reviews.md", "---\ntitle: Blameless reviews\ntags: [a, b]\n---\n\nBlame.\n")
+	writeSource(t, dir, "content/posts/2023-05-19-running-hot.md", "---\ntitle: Running hot\ntags: b\n---\n\nWork.\n")
 	a, err := build(t, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -489,7 +493,7 @@ func TestIncrementalStaticImage(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(res.Diagnostics), "image not found: /static/images/dot.png") {
 		t.Fatalf("no missing-image warning: %v", res.Diagnostics)
 	}
-	png, err := os.ReadFile(filepath.Join(seedSite, "static/images/big-brain.png"))
+	png, err := os.ReadFile(filepath.Join(fixtureSite, "static/images/kettle.png"))
 	if err != nil {
 		t.Fatal(err)
 	}

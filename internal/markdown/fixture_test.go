@@ -11,13 +11,14 @@ import (
 	"testing"
 )
 
-const seedSite = "../../../shared/fixtures/seed-site"
+// fixtureSite is the repository's own small site (testdata/README.md).
+const fixtureSite = "../../testdata/site"
 
-// seedImages knows the images in the seed site's static/images folder, with
+// fixtureImages knows the images in the fixture site's static/images folder, with
 // their real sizes, as the site's lookup would.
-func seedImages(t *testing.T) func(string) ImageInfo {
+func fixtureImages(t *testing.T) func(string) ImageInfo {
 	t.Helper()
-	dir := filepath.Join(seedSite, "static", "images")
+	dir := filepath.Join(fixtureSite, "static", "images")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +37,7 @@ func seedImages(t *testing.T) func(string) ImageInfo {
 		known["/static/images/"+e.Name()] = ImageInfo{Local: true, Found: true, Width: cfg.Width, Height: cfg.Height}
 	}
 	if len(known) != 2 {
-		t.Fatalf("seed site has %d images, want the 2 PNGs", len(known))
+		t.Fatalf("fixture site has %d images, want the 2 PNGs", len(known))
 	}
 	return func(src string) ImageInfo {
 		if !strings.HasPrefix(src, "/") || strings.HasPrefix(src, "//") {
@@ -66,9 +67,9 @@ func splitFrontMatter(t *testing.T, source []byte) ([]byte, int) {
 	return nil, 0
 }
 
-func TestSeedPostImages(t *testing.T) {
-	const file = "content/posts/2021-01-17-oops-i-did-it-again.md"
-	source, err := os.ReadFile(filepath.Join(seedSite, filepath.FromSlash(file)))
+func TestFixturePostImages(t *testing.T) {
+	const file = "content/posts/2023-03-12-the-kettle-broke.md"
+	source, err := os.ReadFile(filepath.Join(fixtureSite, filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestSeedPostImages(t *testing.T) {
 	if firstLine != 7 {
 		t.Fatalf("body starts on line %d, want 7", firstLine)
 	}
-	image := seedImages(t)
+	image := fixtureImages(t)
 
 	out, ds := New(Options{Image: image}).Render(Input{File: file, Source: body, FirstLine: firstLine})
 
@@ -85,31 +86,31 @@ func TestSeedPostImages(t *testing.T) {
 		got = append(got, d.String())
 	}
 	want := []string{
-		file + ":164: image has no alt text",
-		file + ":212: image not found: /static/images/folklore-wine.jpg",
+		file + ":51: image has no alt text",
+		file + ":78: image not found: /static/images/canal-at-dusk.jpg",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diagnostics\n got %q\nwant %q", got, want)
 	}
 
-	grafana := image("/static/images/grafana-latency-dashboard.png")
-	wantImg := `src="/static/images/grafana-latency-dashboard.png" alt="Screenshot of a Grafana dashboard`
-	wantSize := fmt.Sprintf(`width="%d" height="%d" loading="lazy" decoding="async">`, grafana.Width, grafana.Height)
+	board := image("/static/images/whiteboard.png")
+	wantImg := `src="/static/images/whiteboard.png" alt="A whiteboard covered in boxes and arrows`
+	wantSize := fmt.Sprintf(`width="%d" height="%d" loading="lazy" decoding="async">`, board.Width, board.Height)
 	i := strings.Index(out.HTML, wantImg)
 	if i < 0 {
 		t.Fatalf("HTML has no %s", wantImg)
 	}
 	if end := strings.IndexByte(out.HTML[i:], '>'); !strings.Contains(out.HTML[i:i+end+1], wantSize) {
-		t.Errorf("grafana image %s lacks %s", out.HTML[i:i+end+1], wantSize)
+		t.Errorf("whiteboard image %s lacks %s", out.HTML[i:i+end+1], wantSize)
 	}
 
-	if !strings.Contains(out.HTML, `<h2 id="outside-work">Outside work <a class="anchor" href="#outside-work" aria-label="Anchor link for: outside-work">#</a></h2>`) {
-		t.Error("HTML lacks the anchored Outside work heading")
+	if !strings.Contains(out.HTML, `<h2 id="away-from-work">Away from work <a class="anchor" href="#away-from-work" aria-label="Anchor link for: away-from-work">#</a></h2>`) {
+		t.Error("HTML lacks the anchored Away from work heading")
 	}
-	if !strings.HasPrefix(out.Text, "I think I got myself stuck between the boat and the dock this week.") {
+	if !strings.HasPrefix(out.Text, "This week I spent far too long arguing with a spreadsheet and not long enough") {
 		t.Errorf("Text = %q", out.Text)
 	}
-	if out.WordCount < 500 {
+	if out.WordCount < 400 {
 		t.Errorf("WordCount = %d, implausibly low for the post", out.WordCount)
 	}
 }
