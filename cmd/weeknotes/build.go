@@ -38,22 +38,25 @@ Flags:
 `
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := newFlags("build", buildUsage, stderr)
-	source := fl.String("source", ".", "the site's folder: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
-	dest := fl.String("dest", "", "where to write the site (default <source>/site)")
+	fl := newCommand("build", buildUsage)
+	source := fl.String("source", ".", "the site's `DIR`: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
+	dest := fl.String("dest", "", "the `DIR` to write the site into (default <source>/site)")
 	drafts := fl.Bool("drafts", false, "include drafts, undated posts and posts with published: false")
 	future := fl.Bool("future", false, "include posts dated in the future")
-	baseURL := fl.String("base-url", "", "override the configured url, e.g. https://example.org/blog")
+	baseURL := fl.String("base-url", "", "`URL` to use instead of the configured url, e.g. https://example.org/blog")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	quiet := fl.Bool("quiet", false, "print errors only")
 	noCache := fl.Bool("no-cache", false, "neither read nor write the highlighted-code cache in <source>/"+site.CacheDirName)
-	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the build to this file, for `go tool pprof`")
-	if code, ok := parseFlags(fl, args); !ok {
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the build to `FILE`, for go tool pprof")
+	rest, code, ok := fl.parse(args, stdout, stderr)
+	if !ok {
 		return code
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "weeknotes build: unexpected argument %q\n", fl.Arg(0))
-		return exitUsage
+	if len(rest) > 0 {
+		return fl.usageError(stderr, "unexpected argument %q", rest[0])
+	}
+	if err := checkSource(*source); err != nil {
+		return sourceError(fl, stderr, err)
 	}
 	if *dest == "" {
 		*dest = filepath.Join(*source, "site")

@@ -28,19 +28,22 @@ Flags:
 `
 
 func runNew(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := newFlags("new", newUsage, stderr)
-	source := fl.String("source", ".", "the site's folder")
-	dateFlag := fl.String("date", "", "the post's date, YYYY-MM-DD (default today, in the site's time zone)")
-	seriesName := fl.String("series", "", "the series to continue (default the configuration's series, Weeknotes)")
+	fl := newCommand("new", newUsage)
+	source := fl.String("source", ".", "the site's `DIR`")
+	dateFlag := fl.String("date", "", "the post's date, `YYYY-MM-DD` (default today, in the site's time zone)")
+	seriesName := fl.String("series", "", "the `NAME` of the series to continue (default the configuration's series, Weeknotes)")
 	newSeason := fl.Bool("new-season", false, "start the next season at episode 1")
 	noSeries := fl.Bool("no-series", false, "write no series line: a post outside any series")
-	if code, ok := parseFlags(fl, args); !ok {
+	rest, code, ok := fl.parse(args, stdout, stderr)
+	if !ok {
 		return code
 	}
-	title := strings.Join(fl.Args(), " ")
+	title := strings.Join(rest, " ")
 	if strings.TrimSpace(title) == "" {
-		fmt.Fprintln(stderr, `weeknotes new: give the post a title: weeknotes new "A quiet week"`)
-		return exitUsage
+		return fl.usageError(stderr, `give the post a title: weeknotes new "A quiet week"`)
+	}
+	if err := checkSource(*source); err != nil {
+		return sourceError(fl, stderr, err)
 	}
 	fsys := os.DirFS(*source)
 	cfg, err := config.Load(fsys)

@@ -46,23 +46,23 @@ Flags:
 // runPublish is "weeknotes publish": it parses the flags and hands them to
 // publish.Run.
 func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := newFlags("publish", publishUsage, stderr)
+	fl := newCommand("publish", publishUsage)
 	o := publish.RunOptions{Stdout: stdout, Stderr: stderr, Terminal: isTerminal(stderr)}
-	fl.StringVar(&o.Source, "source", ".", "the site's root, holding weeknotes.yaml")
-	fl.StringVar(&o.Dir, "dir", "", "the built site (default <source>/site)")
-	fl.StringVar(&o.TargetName, "target", "", "publish to a target named in weeknotes.yaml")
+	fl.StringVar(&o.Source, "source", ".", "the site's root `DIR`, holding weeknotes.yaml")
+	fl.StringVar(&o.Dir, "dir", "", "the built site's `DIR` (default <source>/site)")
+	fl.StringVar(&o.TargetName, "target", "", "publish to the target called `NAME` in weeknotes.yaml")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print every planned change and change nothing")
 	fl.IntVar(&o.MaxDeletes, "max-deletes", publish.DefaultMaxDeletes, "refuse to run if more than `N` objects would be deleted; -1 for no limit")
 	fl.BoolVar(&o.Force, "force", false, "upload every file, changed or not")
-	fl.IntVar(&o.Workers, "workers", publish.DefaultWorkers, "uploads at a time")
+	fl.IntVar(&o.Workers, "workers", publish.DefaultWorkers, "`N` uploads at a time")
 	fl.StringVar(&o.ChangedPaths, "changed-paths", "", "write the URL paths uploaded or deleted to `FILE`, one per line and sorted, e.g. for a CDN purge")
 	fl.BoolVar(&o.Quiet, "quiet", false, "print errors only")
-	positional, code, ok := parseFlagsAndArgs(fl, args)
+	positional, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {
 		return code
 	}
 	if len(positional) > 1 {
-		return publishUsageError(stderr, fmt.Errorf("one target URL at most, got %d: %s", len(positional), strings.Join(positional, " ")))
+		return fl.usageError(stderr, "one target URL at most, got %d: %s", len(positional), strings.Join(positional, " "))
 	}
 	if len(positional) == 1 {
 		o.URL = positional[0]
@@ -75,7 +75,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case err == nil:
 		return exitOK
 	case errors.As(err, &usageErr):
-		return publishUsageError(stderr, err)
+		return fl.usageError(stderr, "%v", err)
 	case errors.As(err, &tooMany):
 		fmt.Fprintf(stderr, "weeknotes publish: %s\n", publish.DeletesAdvice(tooMany))
 	case errors.As(err, &build):
@@ -86,11 +86,6 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "weeknotes publish: %v\n", err)
 	}
 	return exitFailure
-}
-
-func publishUsageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "weeknotes publish: %v\nRun 'weeknotes publish --help' for usage.\n", err)
-	return exitUsage
 }
 
 // isTerminal reports whether w is a terminal, where progress can be

@@ -34,23 +34,25 @@ Flags:
 `
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := newFlags("serve", serveUsage, stderr)
-	source := fl.String("source", ".", "the site's folder: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
-	port := fl.Int("port", 4000, "the port to serve on; 0 picks a free one")
-	bind := fl.String("bind", "127.0.0.1", "the address to listen on; 0.0.0.0 lets other devices on the network see the preview")
-	allowHost := fl.String("allow-host", "", "more host names the preview answers to, comma-separated (IP addresses, localhost and the --bind name always work)")
+	fl := newCommand("serve", serveUsage)
+	source := fl.String("source", ".", "the site's `DIR`: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
+	port := fl.Int("port", 4000, "the `PORT` to serve on; 0 picks a free one")
+	bind := fl.String("bind", "127.0.0.1", "the `ADDRESS` to listen on; 0.0.0.0 lets other devices on the network see the preview")
+	allowHost := fl.String("allow-host", "", "more `NAMES` the preview answers to, comma-separated (IP addresses, localhost and the --bind name always work)")
 	noDrafts := fl.Bool("no-drafts", false, "leave out drafts and future posts, as build does")
 	open := fl.Bool("open", false, "open the preview in the default browser")
-	if code, ok := parseFlags(fl, args); !ok {
+	rest, code, ok := fl.parse(args, stdout, stderr)
+	if !ok {
 		return code
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "weeknotes serve: unexpected argument %q\n", fl.Arg(0))
-		return exitUsage
+	if len(rest) > 0 {
+		return fl.usageError(stderr, "unexpected argument %q", rest[0])
 	}
 	if *port < 0 || *port > 65535 {
-		fmt.Fprintf(stderr, "weeknotes serve: --port %d: want 0 to 65535\n", *port)
-		return exitUsage
+		return fl.usageError(stderr, "--port %d: want 0 to 65535", *port)
+	}
+	if err := checkSource(*source); err != nil {
+		return sourceError(fl, stderr, err)
 	}
 	// Absolute, so that the files the builder names for copying are found
 	// however the server is asked for them.
