@@ -65,7 +65,7 @@ func TestBuildCommandExitCodes(t *testing.T) {
 func TestNewCommand(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
-		"weeknotes.yaml":                "timezone: Europe/London\n",
+		"weeknotes.yaml":                "title: Notes\nauthor: A. Writer\nurl: https://notes.example\ntimezone: Europe/London\n",
 		"content/posts/2026-02-08-b.md": "---\ntitle: B\nexcerpt: >\n  Weeknotes S02E04 - 8 February 2026\n---\n\nHi.\n",
 	})
 	code, stdout, stderr := runCLI(t, "new", "--source", dir, "--date", "2026-02-15", "A", "quiet", "week")

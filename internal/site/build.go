@@ -36,6 +36,7 @@ type Builder struct {
 
 	mu       sync.Mutex
 	cfg      *config.Config
+	advice   []diag.Diagnostic // warnings about the configuration, given on every build
 	theme    *theme
 	liquid   *liquid.Engine
 	md       *markdown.Renderer
@@ -274,6 +275,7 @@ func (b *Builder) renderBodies(r *run) error {
 func (b *Builder) model(r *run) error {
 	sd, seriesDiags := b.siteModel(r.included)
 	r.diags.Add(seriesDiags...)
+	r.diags.Add(b.advice...)
 	if ds := r.diags.Sorted(); hasErrors(ds, b.opts.Strict) {
 		return &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
 	}

@@ -53,10 +53,22 @@ func (b *Builder) generated(sd *SiteData, included []*postState, global uint64) 
 		}})
 	}
 	jobs = append(jobs, genJob{"sitemap.xml", global, func() []byte { return sitemap(sd, included) }})
-	jobs = append(jobs, genJob{"robots.txt", global, func() []byte {
-		return []byte("User-agent: *\nAllow: /\n\nSitemap: " + cfg.URL + joinURL(cfg.BaseURL, "/sitemap.xml") + "\n")
-	}})
+	jobs = append(jobs, genJob{"robots.txt", global, func() []byte { return robots(cfg.URL, cfg.BaseURL) }})
 	return jobs
+}
+
+// relativeNote explains, in the feeds and the sitemap of a site without a
+// url, why their links are relative: their formats want absolute ones, and
+// only the configuration knows the site's address.
+const relativeNote = "No url is configured (url: in weeknotes.yaml), so these links are relative; feed readers and search engines need absolute ones."
+
+// robots is robots.txt: everything allowed, and the sitemap's absolute
+// address, which the format requires; without a url there is none to give.
+func robots(siteURL, baseURL string) []byte {
+	if siteURL == "" {
+		return []byte("User-agent: *\nAllow: /\n\n# No Sitemap line: it must be an absolute URL, and no url is configured (url: in weeknotes.yaml).\n")
+	}
+	return []byte("User-agent: *\nAllow: /\n\nSitemap: " + siteURL + joinURL(baseURL, "/sitemap.xml") + "\n")
 }
 
 // atom writes an Atom feed of the newest posts. Its <updated> is the newest
@@ -68,6 +80,9 @@ func atom(sd *SiteData, title, subtitle, home, self string, posts []*PostData) [
 	abs := func(p string) string { return sd.URL + joinURL(sd.BaseURL, p) }
 	var buf bytes.Buffer
 	buf.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	if sd.URL == "" {
+		buf.WriteString("<!-- " + relativeNote + " -->\n")
+	}
 	buf.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="` + esc(sd.Language) + `">` + "\n")
 	el(&buf, "  ", "title", title)
 	if subtitle != "" {
@@ -86,11 +101,19 @@ func atom(sd *SiteData, title, subtitle, home, self string, posts []*PostData) [
 		newest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	el(&buf, "  ", "updated", newest.Format(time.RFC3339))
-	if sd.Author != "" {
-		buf.WriteString("  <author>\n")
-		el(&buf, "    ", "name", sd.Author)
-		buf.WriteString("  </author>\n")
+	// RFC 4287 wants an author for every entry: the feed's stands for
+	// those without one. Without a configured author, the site's title is
+	// the best name there is (and the build warns).
+	author := sd.Author
+	if author == "" {
+		author = sd.Title
 	}
+	if author == "" {
+		author = "unknown"
+	}
+	buf.WriteString("  <author>\n")
+	el(&buf, "    ", "name", author)
+	buf.WriteString("  </author>\n")
 	buf.WriteString(`  <generator>weeknotes</generator>` + "\n")
 	for _, p := range posts {
 		buf.WriteString("  <entry>\n")
@@ -122,6 +145,9 @@ func atom(sd *SiteData, title, subtitle, home, self string, posts []*PostData) [
 func sitemap(sd *SiteData, included []*postState) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	if sd.URL == "" {
+		buf.WriteString("<!-- " + relativeNote + " -->\n")
+	}
 	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	loc := func(p string, mod time.Time) {
 		buf.WriteString("  <url><loc>" + esc(sd.URL+p) + "</loc>")

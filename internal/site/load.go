@@ -55,6 +55,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 		return err
 	}
 	b.cfg = cfg
+	b.advice = configAdvice(cfg, b.opts.Preview)
 	th, tds := loadTheme(b.opts.Theme, b.fsys, cfg)
 	diags.Add(tds...)
 	b.theme = th

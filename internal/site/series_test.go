@@ -22,6 +22,7 @@ func TestSeriesWithoutNumbers(t *testing.T) {
 	} {
 		writeSource(t, dir, "content/posts/"+name, data)
 	}
+	writeSource(t, dir, "weeknotes.yaml", completeConfig)
 	res, err := build(t, dir, Options{})
 	if err != nil {
 		t.Fatal(err)

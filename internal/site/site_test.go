@@ -484,6 +484,7 @@ func TestIncrementalStaticImage(t *testing.T) {
 	dir := t.TempDir()
 	writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\n![A dot](/static/images/dot.png)\n")
 	writeSource(t, dir, "content/posts/2024-01-12-two.md", "---\ntitle: Two\n---\n\nNo images here.\n")
+	writeSource(t, dir, "weeknotes.yaml", completeConfig)
 	b := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime})
 	ctx := context.Background()
 	res, err := b.Build(ctx, nil)
