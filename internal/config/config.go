@@ -41,6 +41,10 @@ type Config struct {
 	DraftsDir    string // e.g. content/drafts or _drafts; may not exist
 	TemplatesDir string // default "templates"
 	StaticDir    string // default "static"; copied to the output as /static/...
+	// IncludesDir is where {% include %} looks first: includes_dir, else
+	// Jekyll's _includes in Jekyll's layout, else <TemplatesDir>/includes.
+	// The site's files there win over the default theme's.
+	IncludesDir string
 
 	// Jekyll is set when the site is in Jekyll's layout (_posts): its
 	// posts then get Jekyll's URLs, categories and slugs exactly.

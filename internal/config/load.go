@@ -23,6 +23,7 @@ const (
 	weeknotesDraftsDir = "content/drafts"
 	jekyllPostsDir     = "_posts"
 	jekyllDraftsDir    = "_drafts"
+	jekyllIncludesDir  = "_includes"
 	defaultTemplates   = "templates"
 	defaultStatic      = "static"
 	defaultLanguage    = "en"
@@ -67,6 +68,12 @@ func Load(fsys fs.FS) (*Config, error) {
 	cfg.PostsDir, cfg.DraftsDir = detectLayout(fsys)
 	dirs.apply(cfg)
 	cfg.Jekyll = isJekyllPosts(cfg.PostsDir)
+	if cfg.IncludesDir == "" {
+		cfg.IncludesDir = path.Join(cfg.TemplatesDir, "includes")
+		if cfg.Jekyll {
+			cfg.IncludesDir = jekyllIncludesDir
+		}
+	}
 	if cfg.Jekyll && !permalink.set {
 		// Jekyll's default, whether or not there is a _config.yml.
 		cfg.Permalink = JekyllPermalink
@@ -127,7 +134,7 @@ func isDir(fsys fs.FS, name string) bool {
 // folderOverrides are the folder keys the author set; they win over the
 // detected layout, which is only known after the file has been read.
 type folderOverrides struct {
-	posts, drafts, templates, static string
+	posts, drafts, templates, static, includes string
 }
 
 func (o folderOverrides) apply(cfg *Config) {
@@ -139,6 +146,7 @@ func (o folderOverrides) apply(cfg *Config) {
 		{o.drafts, &cfg.DraftsDir},
 		{o.templates, &cfg.TemplatesDir},
 		{o.static, &cfg.StaticDir},
+		{o.includes, &cfg.IncludesDir},
 	} {
 		if f.override != "" {
 			*f.field = f.override
@@ -219,6 +227,8 @@ func (d *decoder) decodeFile(data []byte) {
 			d.folder(key, value, &d.dirs.templates)
 		case "static_dir":
 			d.folder(key, value, &d.dirs.static)
+		case "includes_dir":
+			d.folder(key, value, &d.dirs.includes)
 		}
 	}
 	// Jekyll themes read lang; some sites say language. lang wins, as in Jekyll's SEO tag.

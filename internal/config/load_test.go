@@ -21,11 +21,15 @@ func expected(edit func(*Config)) Config {
 		DraftsDir:    "content/drafts",
 		TemplatesDir: "templates",
 		StaticDir:    "static",
+		IncludesDir:  "templates/includes",
 		Publish:      map[string]string{},
 		Params:       map[string]any{},
 	}
 	if edit != nil {
 		edit(&c)
+	}
+	if c.Jekyll && c.IncludesDir == "templates/includes" {
+		c.IncludesDir = "_includes"
 	}
 	return c
 }
@@ -165,6 +169,7 @@ theme_colour: teal
 				c.PostsDir = "writing/posts"
 				c.DraftsDir = "writing/drafts"
 				c.TemplatesDir = "theme"
+				c.IncludesDir = "theme/includes"
 				c.StaticDir = "assets"
 				c.Params = map[string]any{
 					"posts_dir": "writing/posts/", "drafts_dir": "writing/drafts",

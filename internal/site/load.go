@@ -24,7 +24,7 @@ import (
 // configuration and templates shape every page.
 func (b *Builder) needsFull(changed []string) bool {
 	for _, c := range changed {
-		if c == b.cfg.File || isConfigName(c) || within(c, b.cfg.TemplatesDir) {
+		if c == b.cfg.File || isConfigName(c) || within(c, b.cfg.TemplatesDir) || within(c, b.cfg.IncludesDir) {
 			return true
 		}
 	}
@@ -59,11 +59,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	th, tds := loadTheme(b.opts.Theme, b.fsys, cfg)
 	diags.Add(tds...)
 	b.theme = th
-	var includes fs.FS
-	if sub, err := fs.Sub(b.fsys, path.Join(cfg.TemplatesDir, "includes")); err == nil {
-		includes = overlayFS{top: sub, bottom: subOrNil(b.opts.Theme, "includes")}
-	}
-	b.liquid = liquid.New(liquid.Options{Includes: includes, IncludesDir: path.Join(cfg.TemplatesDir, "includes"), Source: b.fsys})
+	b.liquid = liquid.New(liquid.Options{Includes: b.includes(cfg), IncludesDir: cfg.IncludesDir, Source: b.fsys})
 	b.md = markdown.New(markdown.Options{Highlights: b.hl, Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
 	b.images.reset()
 
@@ -223,4 +219,25 @@ func applyBaseURL(cfg *config.Config, override string) error {
 		cfg.URL, cfg.BaseURL = override, ""
 	}
 	return nil
+}
+
+// includes is where {% include %} reads: the site's includes folder (a
+// Jekyll site's _includes, or includes_dir), then the site's
+// templates/includes, then the default theme's, the first that has the
+// file winning, as a Jekyll site's includes win over its theme's.
+func (b *Builder) includes(cfg *config.Config) fs.FS {
+	var layers fs.FS = subOrNil(b.opts.Theme, "includes")
+	dirs := []string{path.Join(cfg.TemplatesDir, "includes"), cfg.IncludesDir}
+	for i, dir := range dirs {
+		if i > 0 && dir == dirs[0] {
+			continue
+		}
+		if sub := subOrNil(b.fsys, dir); sub != nil {
+			layers = overlayFS{top: sub, bottom: layers}
+		}
+	}
+	if layers == nil {
+		return nil
+	}
+	return layers
 }

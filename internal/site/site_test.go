@@ -586,3 +586,39 @@ func TestIncludeRelative(t *testing.T) {
 		t.Errorf("changed = %v, want post A's page and not post B's", res.Changed)
 	}
 }
+
+// TestSiteIncludesWinOverTheme checks the order {% include %} looks in: a
+// Jekyll site's _includes (or its includes_dir), then the default theme's.
+func TestSiteIncludesWinOverTheme(t *testing.T) {
+	tests := []struct {
+		name, config, includeFile, want string
+	}{
+		{"the theme's note.html", "", "", `class="note-title"`},
+		{"the site's _includes/note.html", "", "_includes/note.html", `site-note`},
+		{"includes_dir", "includes_dir: _parts\n", "_parts/note.html", `site-note`},
+		{"templates/includes in a Jekyll site", "", "templates/includes/note.html", `site-note`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.config != "" {
+				writeSource(t, dir, "_config.yml", tt.config)
+			}
+			if tt.includeFile != "" {
+				writeSource(t, dir, tt.includeFile, `<aside class="site-note">{{ include.text }}</aside>`)
+			}
+			writeSource(t, dir, "_posts/2021-01-01-x.md", "---\ntitle: X\n---\n\n{% include note.html text=\"hi\" %}\n")
+			res, err := build(t, dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := res.Output.Files["2021/01/01/x.html"]
+			if f == nil {
+				t.Fatal("no post page")
+			}
+			if !strings.Contains(string(f.Data), tt.want) {
+				t.Errorf("the post does not show %q", tt.want)
+			}
+		})
+	}
+}
