@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -16,16 +15,6 @@ import (
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/site"
 )
-
-// buildMemoryLimit is the default soft memory limit of a build. With the
-// heap in huge pages (see adviseHugePages), whose last one counts whole
-// however little of it is used, 180 MiB keeps a 5,000-post build's peak
-// resident memory near 210 MiB, under the 250 MiB it is allowed; 200 MiB
-// was no faster and peaked at up to 245 MiB.
-const buildMemoryLimit = 180 << 20
-
-// buildGCPercent is the default GOGC of a build under buildMemoryLimit.
-const buildGCPercent = 400
 
 const buildUsage = `Usage: weeknotes build [flags]
 
@@ -61,23 +50,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *dest == "" {
 		*dest = filepath.Join(*source, "site")
 	}
-	heap := int64(buildMemoryLimit)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// A build keeps every post's rendered body until the feeds and lists
-		// are done; by default Go would let garbage grow to twice that. A soft
-		// limit keeps a 5,000-post build under 250 MiB for a little more GC
-		// work; past it the runtime caps GC at half the CPU, so large sites
-		// slow down rather than fail.
-		debug.SetMemoryLimit(buildMemoryLimit)
-		if os.Getenv("GOGC") == "" {
-			// With the limit bounding the heap, collecting at every doubling
-			// while it is still small only spends CPU: a 5,000-post build
-			// takes 2-4% less time at the same peak memory.
-			debug.SetGCPercent(buildGCPercent)
-		}
-	} else if limit := debug.SetMemoryLimit(-1); limit < heap {
-		heap = limit
-	}
+	// Memory follows the site: see memory.go.
+	heap := setBuildMemory(*source, *dest)
 	// The heap the limit allows, in few page faults.
 	adviseHugePages(int(heap))
 	if *cpuProfile != "" {

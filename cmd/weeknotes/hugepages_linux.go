@@ -14,7 +14,7 @@ const hugePageSize = 2 << 20
 // from the system with transparent huge pages, and returns the range it
 // advised (empty when it could not).
 //
-// Why: a build touches its whole heap, 180 MiB for a 5,000-post site, and on
+// Why: a build touches its whole heap, 170 MiB for a 5,000-post site, and on
 // virtual machines a page fault costs microseconds: with 4 KiB pages a
 // build took 53,000 faults and a fifth of its CPU time in them; with 2 MiB
 // pages, 6,000. Go asks for no huge pages itself, and Linux's usual setting

@@ -90,7 +90,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	// The first build touches the whole heap, which huge pages make cheaper
 	// (see adviseHugePages); the preview then keeps its pages in memory.
-	adviseHugePages(buildMemoryLimit)
+	adviseHugePages(int(memoryLimitFor(sourceBytes(root))))
 	srv := server.New(server.Options{
 		Builder: site.NewBuilder(site.Options{
 			Source:   root,
