@@ -9,7 +9,7 @@ export PATH := $(TOOLS):$(PATH)
 
 VERSITYGW   := $(TOOLS)/versitygw
 STATICCHECK := $(TOOLS)/staticcheck
-CORPUS      := $(CURDIR)/.cache/corpus
+CORPUS      := $(CURDIR)/.cache/gencorpus
 BENCH_POSTS ?= 5000
 
 .PHONY: all build serve test lint unit tools chromium cc bench corpus clean jekyll-expected
@@ -64,7 +64,7 @@ cc:
 jekyll-expected:
 	$(GO) test ./internal/jekylldiff -run TestJekyllCases -count=1 -args -jekyll
 
-# Benchmarks on a generated corpus of $(BENCH_POSTS) posts (../shared/bench).
+# Benchmarks on a generated corpus of $(BENCH_POSTS) posts (internal/corpus).
 # Full builds are few and long; save-to-reload latency needs enough samples
 # for its median and 90th percentile to mean something. The build
 # benchmarks write to memory (/dev/shm) where there is one: on a virtual
@@ -82,10 +82,8 @@ bench: corpus $(VERSITYGW)
 corpus: $(CORPUS)/$(BENCH_POSTS)/content/posts
 
 $(CORPUS)/%/content/posts:
-	rm -rf $(CORPUS)/$*.tmp && mkdir -p $(CORPUS)/$*.tmp
-	python3 ../shared/bench/gen-corpus.py --posts $* --out $(CORPUS)/$*.tmp/gen --seed 1
-	mkdir -p $(CORPUS)/$*.tmp/content && mv $(CORPUS)/$*.tmp/gen/posts $(CORPUS)/$*.tmp/content/posts
-	mv $(CORPUS)/$*.tmp/gen/static $(CORPUS)/$*.tmp/static && rmdir $(CORPUS)/$*.tmp/gen
+	rm -rf $(CORPUS)/$*.tmp && mkdir -p $(CORPUS)
+	$(GO) run ./internal/cmd/gencorpus --posts $* --seed 1 --out $(CORPUS)/$*.tmp
 	rm -rf $(CORPUS)/$* && mv $(CORPUS)/$*.tmp $(CORPUS)/$*
 
 clean:

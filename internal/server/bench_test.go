@@ -4,42 +4,21 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
+	benchcorpus "github.com/weeknotes/weeknotes/internal/corpus"
 	"github.com/weeknotes/weeknotes/internal/site"
 )
 
-// corpus generates the shared benchmark corpus of n posts and lays it out
-// as a weeknotes site, skipping the benchmark when the generator cannot
-// run.
+// corpus generates the benchmark corpus of n posts, laid out as a
+// weeknotes site.
 func corpus(b *testing.B, n int) string {
 	b.Helper()
-	gen := filepath.Join("..", "..", "..", "shared", "bench", "gen-corpus.py")
-	if _, err := os.Stat(gen); err != nil {
-		b.Skipf("corpus generator not found: %v", err)
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		b.Skip("python3 is not installed: it runs the corpus generator")
-	}
-	tmp := b.TempDir()
-	out := filepath.Join(tmp, "corpus")
-	cmd := exec.Command(python, gen, "--posts", fmt.Sprint(n), "--out", out, "--seed", "1")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("%s: %v\n%s", gen, err, msg)
-	}
-	dir := filepath.Join(tmp, "site")
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(filepath.Join(out, "posts"), filepath.Join(dir, "content", "posts")); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(filepath.Join(out, "static"), filepath.Join(dir, "static")); err != nil {
+	dir := filepath.Join(b.TempDir(), "site")
+	if err := benchcorpus.Generate(dir, benchcorpus.Options{Posts: n, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
 	writeFile(b, dir, "weeknotes.yaml", "title: Benchmark\nurl: https://example.org\n")

@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/weeknotes/weeknotes/internal/corpus"
 )
 
 // benchCorpus returns a generated weeknotes corpus laid out as a site: the
@@ -17,25 +18,8 @@ func benchCorpus(b *testing.B) string {
 	if dir := os.Getenv("WEEKNOTES_CORPUS"); dir != "" {
 		return dir
 	}
-	gen := "../../../shared/bench/gen-corpus.py"
-	if _, err := os.Stat(gen); err != nil {
-		b.Skipf("no corpus generator at %s", gen)
-	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("python3 is needed to generate the corpus")
-	}
-	dir := b.TempDir()
-	out := filepath.Join(dir, "gen")
-	if msg, err := exec.Command("python3", gen, "--posts", "1000", "--out", out, "--seed", "1").CombinedOutput(); err != nil {
-		b.Fatalf("gen-corpus: %v\n%s", err, msg)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(filepath.Join(out, "posts"), filepath.Join(dir, "content", "posts")); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(filepath.Join(out, "static"), filepath.Join(dir, "static")); err != nil {
+	dir := filepath.Join(b.TempDir(), "corpus")
+	if err := corpus.Generate(dir, corpus.Options{Posts: 1000, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
 	return dir
