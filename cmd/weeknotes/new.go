@@ -22,7 +22,10 @@ title and the series line of the next episode in its front matter:
     excerpt: >
       Weeknotes S02E05 - 15 February 2026
 
-It never replaces an existing file. Prints the new file's path.
+Posts of one day are listed by their time of day. A post started on a day
+that already has one dated at the same second or later is dated a second
+after the newest, so that posts keep the order they were started in. It
+never replaces an existing file. Prints the new file's path.
 
 Flags:
 `

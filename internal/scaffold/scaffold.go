@@ -46,7 +46,8 @@ func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
 	if slug == "" {
 		return nil, fmt.Errorf("cannot make a file name from the title %q", title)
 	}
-	date := req.Date.In(cfg.Location)
+	posts, _ := content.Load(fsys, cfg, false)
+	date := afterSameDay(posts, req.Date.In(cfg.Location))
 	name := path.Join(cfg.PostsDir, date.Format("2006-01-02")+"-"+slug+".md")
 	if _, err := fs.Stat(fsys, name); err == nil {
 		return nil, fmt.Errorf("%s already exists", name)
@@ -58,7 +59,6 @@ func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
 	fmt.Fprintf(&fm, "date: %s\n", date.Format("2006-01-02 15:04:05 -0700"))
 	post := &Post{Path: name}
 	if !req.NoSeries {
-		posts, _ := content.Load(fsys, cfg, false)
 		name := req.Series
 		if name == "" {
 			name = cfg.Series
@@ -77,6 +77,26 @@ func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
 	fm.WriteString("---\n\n")
 	post.Content = []byte(fm.String())
 	return post, nil
+}
+
+// afterSameDay returns date, or a second after the newest post of the same
+// day when that one is dated at date or later, so that posts made one after
+// another, even within one second, keep the order they were made in: posts
+// of one day are listed by their time, and only posts with equal times by
+// file name. The date stays on its day unless that day is full to its last
+// second.
+func afterSameDay(posts []*content.Post, date time.Time) time.Time {
+	y, m, d := date.Date()
+	for _, p := range posts {
+		if !p.HasDate {
+			continue
+		}
+		pd := p.Date.In(date.Location())
+		if py, pm, pdd := pd.Date(); py == y && pm == m && pdd == d && !pd.Before(date) {
+			date = pd.Truncate(time.Second).Add(time.Second)
+		}
+	}
+	return date
 }
 
 // Write creates the planned post under root, refusing to replace a file.
