@@ -9,6 +9,7 @@ export PATH := $(TOOLS):$(PATH)
 
 VERSITYGW   := $(TOOLS)/versitygw
 STATICCHECK := $(TOOLS)/staticcheck
+ACTIONLINT  := $(TOOLS)/actionlint
 CORPUS      := $(CURDIR)/.cache/gencorpus
 BENCH_POSTS ?= 5000
 
@@ -38,13 +39,17 @@ lint: $(STATICCHECK)
 unit:
 	CI=$${CI:-true} $(GO) test -race -count=1 -timeout 20m ./...
 
-tools: $(VERSITYGW) $(STATICCHECK) chromium cc
+tools: $(VERSITYGW) $(STATICCHECK) $(ACTIONLINT) chromium cc
 
 $(VERSITYGW):
 	GOBIN=$(TOOLS) $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 
 $(STATICCHECK):
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# Checks the workflows: this repository's and the one weeknotes init writes.
+$(ACTIONLINT):
+	GOBIN=$(TOOLS) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 # Debian's chromium drives the end-to-end preview test.
 chromium:

@@ -27,6 +27,7 @@ Usage:
   weeknotes <command> [flags]
 
 Commands:
+  init      start a site: configuration, a first post, a CI workflow
   new       start this week's post: dated, titled, with the next episode number
   build     render the site in content/posts and templates/ into site/
   serve     preview the site at http://localhost:4000, rebuilding on every save
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
+	case "init":
+		return runInit(ctx, rest, stdout, stderr)
 	case "new":
 		return runNew(ctx, rest, stdout, stderr)
 	case "build":

@@ -19,6 +19,7 @@ func TestHelpStyle(t *testing.T) {
 		{"serve", []string{"Usage: weeknotes serve [flags]", "  --port PORT ", "(default 4000)"}},
 		{"new", []string{"Usage: weeknotes new [flags]", "  --date YYYY-MM-DD "}},
 		{"publish", []string{"Usage: weeknotes publish [flags] [URL]", "  --changed-paths FILE ", "(default 256)"}},
+		{"init", []string{"Usage: weeknotes init [flags] [DIR]", "  --url URL ", "  --from-jekyll "}},
 		{"version", []string{"Usage: weeknotes version"}},
 	}
 	for _, tt := range tests {
