@@ -363,8 +363,20 @@ func TestCheckPermalink(t *testing.T) {
 		{"/p/:ts.html", ":ts"},
 		{"/:year/:titles/", ":titles"},
 		{"/plain/path.html", ""},
+		{"/a..b/x...html", ""},
+		{"../../etc/:slug", ".."},
+		{"/:year/../../:slug/", ".."},
+		{"/./:slug/", "."},
+		{"/%2e%2e/%2E%2E/:slug/", ".."},
+		{"/a\\..\\b", "backslash"},
 	} {
 		err := CheckPermalink(tt.pattern)
+		if tt.bad == "backslash" {
+			if err == nil || !strings.Contains(err.Error(), "backslash") {
+				t.Errorf("CheckPermalink(%q) = %v, want a refusal of the backslash", tt.pattern, err)
+			}
+			continue
+		}
 		switch {
 		case tt.bad == "" && err != nil:
 			t.Errorf("CheckPermalink(%q) = %v, want nil", tt.pattern, err)

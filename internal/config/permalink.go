@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -58,12 +59,37 @@ var sortedPlaceholders = func() []string {
 }()
 
 // CheckPermalink reports the first placeholder of pattern (or of the style
-// it names) that Jekyll does not know, which would make Jekyll stop.
+// it names) that Jekyll does not know, which would make Jekyll stop, and a
+// pattern that could lead outside the site (CheckPermalinkPath).
 func CheckPermalink(pattern string) error {
+	if err := CheckPermalinkPath(pattern); err != nil {
+		return err
+	}
 	for _, m := range placeholderRE.FindAllStringSubmatch(ExpandStyle(pattern), -1) {
 		if _, ok := PlaceholderName(m[1]); !ok {
 			return fmt.Errorf("unknown placeholder %q in %q; the placeholders are :%s, or a style: date, pretty, ordinal, weekdate, none",
 				":"+m[1], pattern, strings.Join(Placeholders, ", :"))
+		}
+	}
+	return nil
+}
+
+// CheckPermalinkPath refuses a permalink with a "." or ".." segment, a
+// backslash or a NUL: written into the output folder, it could lead outside
+// it. Jekyll drops such segments silently; weeknotes says so, since a
+// permalink that climbs is a mistake or an attack. The pattern is checked
+// as it is written to disk, after percent-decoding.
+func CheckPermalinkPath(pattern string) error {
+	// As the URL is written to disk: unescaped ("%2e%2e" is "..").
+	if u, err := url.PathUnescape(pattern); err == nil {
+		pattern = u
+	}
+	if strings.ContainsAny(pattern, "\\\x00") {
+		return fmt.Errorf("%q has a backslash or a NUL; write URLs with / only", pattern)
+	}
+	for seg := range strings.SplitSeq(pattern, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("%q has a %q segment, which would lead outside the site's output folder", pattern, seg)
 		}
 	}
 	return nil

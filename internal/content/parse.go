@@ -412,6 +412,15 @@ func (ps *parser) readFields() {
 	p.Author = ps.author()
 	p.Layout = ps.text("layout")
 	p.Permalink = ps.text("permalink")
+	if p.Permalink != "" {
+		p.URLLine = ps.fm.line("permalink")
+		if err := config.CheckPermalinkPath(p.Permalink); err != nil {
+			ps.errorf(p.URLLine, "permalink: %v", err)
+			p.Permalink = "" // the site's pattern, so that this is the one error about it
+		}
+	} else if _, ok := ps.value("slug"); ok {
+		p.URLLine = ps.fm.line("slug")
+	}
 	p.Tags = ps.words("tag", "tags")
 	if p.Jekyll {
 		p.Categories = ps.jekyllCategories()

@@ -207,6 +207,7 @@ Body
 		Author:      "Ada",
 		Layout:      "post",
 		Permalink:   "/notes/:slug/",
+		URLLine:     12, // the permalink line
 		SeriesName:  "Weeknotes",
 		Season:      1,
 		Episode:     8,

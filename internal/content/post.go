@@ -29,6 +29,7 @@ type Post struct {
 	Author      string    // front matter author
 	Layout      string    // front matter layout, e.g. "post"
 	Permalink   string    // front matter permalink, overriding the site's pattern
+	URLLine     int       // the front matter line of permalink, else of slug; 0 when neither decides the URL
 	Liquid      bool      // the body is rendered through Liquid; false with render_with_liquid: false, as in Jekyll
 	Tags        []string  // tags, from a list or a space-separated string, in file order, de-duplicated
 	Categories  []string  // categories, likewise

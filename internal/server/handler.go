@@ -5,11 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"strings"
 	"time"
 
+	"github.com/weeknotes/weeknotes/internal/fileio"
 	"github.com/weeknotes/weeknotes/internal/site"
 
 	"github.com/weeknotes/weeknotes/internal/mediatype"
@@ -130,20 +130,23 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *state) {
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *state, status int, name string, f *site.File) {
 	ctype := contentType(name)
 	if f.Data == nil && f.Source != "" {
-		src := f.Source
+		// Opened as the build copies it: a regular file, never through a
+		// link at its last step, so that a file swapped for a link to
+		// /etc/passwd since the build is refused.
+		file, _, err := fileio.OpenRegular(f.Source)
+		if err != nil {
+			// Removed since the build; the next build drops it too.
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
 		if isHTML(ctype) {
-			data, err := os.ReadFile(src)
+			data, err := io.ReadAll(file)
+			file.Close()
 			if err != nil {
 				http.Error(w, "not found", http.StatusNotFound)
 				return
 			}
 			s.writePage(w, r, st, status, name, data)
-			return
-		}
-		file, err := os.Open(src)
-		if err != nil {
-			// Removed since the build; the next build drops it too.
-			http.Error(w, "not found", http.StatusNotFound)
 			return
 		}
 		defer file.Close()

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strings"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/fileio"
 )
 
 const (
@@ -63,7 +63,9 @@ func problemsOf(root string, ds []diag.Diagnostic) []problem {
 func quote(root, file string, line int, files map[string][]string) []sourceLine {
 	lines, ok := files[file]
 	if !ok {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
+		// Through the site's contained file system: a diagnostic about a
+		// link that leads outside the site must not quote what it leads to.
+		data, err := fs.ReadFile(fileio.DirFS(root), file)
 		if err == nil {
 			lines = strings.Split(strings.ToValidUTF8(string(data), "\uFFFD"), "\n")
 		}

@@ -34,20 +34,21 @@ type Builder struct {
 	opts Options
 	fsys fs.FS
 
-	mu       sync.Mutex
-	cfg      *config.Config
-	advice   []diag.Diagnostic // warnings about the configuration, given on every build
-	theme    *theme
-	liquid   *liquid.Engine
-	md       *markdown.Renderer
-	images   *imageCache
-	hl       *highlightStore       // highlighted code blocks, kept across builds
-	posts    map[string]*postState // by source path
-	sorted   []*postState          // posts by path; nil when posts gained or lost a key
-	static   map[string]*File      // output path → file, as walked by the last build
-	last     *Output               // the last good output
-	prints   map[string]uint64     // output path → fingerprint of its inputs, for the last good output
-	forceAll bool                  // the next build must be full (the previous one failed early)
+	mu          sync.Mutex
+	cfg         *config.Config
+	advice      []diag.Diagnostic // warnings about the configuration, given on every build
+	theme       *theme
+	liquid      *liquid.Engine
+	md          *markdown.Renderer
+	images      *imageCache
+	hl          *highlightStore       // highlighted code blocks, kept across builds
+	posts       map[string]*postState // by source path
+	sorted      []*postState          // posts by path; nil when posts gained or lost a key
+	static      map[string]*File      // output path → file, as walked by the last build
+	staticDiags []diag.Diagnostic     // what was wrong with static files at that walk
+	last        *Output               // the last good output
+	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
+	forceAll    bool                  // the next build must be full (the previous one failed early)
 }
 
 // postState is everything the builder knows about one source file.
@@ -198,14 +199,19 @@ func (b *Builder) resolve(r *run) {
 	// Problems of the configuration that leave posts worth checking are
 	// reported with the posts' own.
 	r.diags.Add(b.cfg.Problems...)
+	r.diags.Add(b.staticDiags...)
 	byOut := make(map[string]*postState)
 	for _, ps := range r.states {
 		r.diags.Add(ps.parseDiags...)
 		if !b.include(ps, r.now) {
 			continue
 		}
+		if d := urlDiag(ps); d != nil {
+			r.diags.Add(*d)
+			continue
+		}
 		if other := byOut[ps.outPath]; other != nil {
-			r.diags.Add(diag.Errorf(ps.post.Path, 0, "URL %s is also the URL of %s; give one of them a different slug or permalink", ps.url, other.post.Path))
+			r.diags.Add(diag.Errorf(ps.post.Path, ps.post.URLLine, "URL %s is also the URL of %s; give one of them a different slug or permalink", ps.url, where(other)))
 			continue
 		}
 		byOut[ps.outPath] = ps
@@ -299,13 +305,18 @@ func (b *Builder) renderPages(r *run) error {
 		}
 		r.todo = append(r.todo, j)
 	}
+	gens := b.generated(r.site, r.included, r.global)
+	if ds := b.collisions(r, gens); len(ds) > 0 {
+		r.diags.Add(ds...)
+		return &diag.BuildError{Diagnostics: promote(r.diags.Sorted(), b.opts.Strict)}
+	}
 	if b.opts.StreamTo != "" {
 		var err error
 		if r.stage, err = b.newStaging(); err != nil {
 			return err
 		}
 	}
-	work := b.generatedWork(r)
+	work := b.generatedWork(r, gens)
 	// Partials cached in the previous build may show what has changed since.
 	b.theme.partials.reset()
 	// The longest pages first: one that lists every post, left to the end,
@@ -334,9 +345,9 @@ func (b *Builder) kept(out string, print uint64) *File {
 
 // generatedWork lists the generated files that need making, and keeps the
 // others from the previous build.
-func (b *Builder) generatedWork(r *run) []func() {
+func (b *Builder) generatedWork(r *run, gens []genJob) []func() {
 	var work []func()
-	for _, g := range b.generated(r.site, r.included, r.global) {
+	for _, g := range gens {
 		r.prints[g.out] = g.print
 		if f := b.kept(g.out, g.print); f != nil && f.Data != nil {
 			r.out.Files[g.out] = f

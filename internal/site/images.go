@@ -1,12 +1,15 @@
 package site
 
 import (
+	"errors"
+	"fmt"
 	"image"
 	_ "image/gif" // register decoders: authors use all of these
 	_ "image/jpeg"
 	_ "image/png"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -101,38 +104,88 @@ func (b *Builder) staticURL(p string) (string, bool) {
 }
 
 // walkStatic lists the static folder as output files copied from disk.
-func (b *Builder) walkStatic(diags *diag.List) map[string]*File {
+// Only regular files are copied: a link is followed only when it leads to
+// a file inside the site, and a FIFO, device, socket or a link to a folder
+// is an error at its path, found here, before anything is written.
+func (b *Builder) walkStatic() (map[string]*File, []diag.Diagnostic) {
 	files := map[string]*File{}
+	var ds []diag.Diagnostic
 	dir := b.cfg.StaticDir
 	if _, err := fs.Stat(b.fsys, dir); err != nil {
-		return files
+		return files, nil
 	}
 	err := fs.WalkDir(b.fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			diags.Add(diag.Errorf(p, 0, "cannot read: %v", err))
+			ds = append(ds, diag.Errorf(p, 0, "cannot read: %v", pathless(err)))
 			return nil
 		}
 		name := d.Name()
 		if d.IsDir() || strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
 			return nil
 		}
-		info, err := d.Info()
+		f, err := b.staticFile(p, d)
 		if err != nil {
-			diags.Add(diag.Errorf(p, 0, "cannot read: %v", err))
+			ds = append(ds, diag.Errorf(p, 0, "%v", err))
 			return nil
 		}
-		rel := strings.TrimPrefix(p, dir+"/")
-		files["static/"+rel] = &File{
-			Source: path.Join(b.opts.Source, p),
-			Size:   info.Size(),
-			// Size and modification time stand in for the bytes: static
-			// files can be large, and writing compares bytes anyway.
-			Hash: hashBytes([]byte(info.ModTime().UTC().String()+"|"+rel)) ^ uint64(info.Size()),
-		}
+		files["static/"+strings.TrimPrefix(p, dir+"/")] = f
 		return nil
 	})
 	if err != nil {
-		diags.Add(diag.Errorf(dir, 0, "cannot read: %v", err))
+		ds = append(ds, diag.Errorf(dir, 0, "cannot read: %v", pathless(err)))
 	}
-	return files
+	return files, ds
+}
+
+// staticFile describes the static file at p for copying.
+func (b *Builder) staticFile(p string, d fs.DirEntry) (*File, error) {
+	source := filepath.Join(b.opts.Source, filepath.FromSlash(p))
+	info, err := d.Info()
+	if err == nil && d.Type()&fs.ModeSymlink != 0 {
+		// Through the site's file system, which refuses a link that leads
+		// outside the site; then copied from where it leads, so that the
+		// copy never follows a link.
+		if info, err = fs.Stat(b.fsys, p); err == nil {
+			source, err = filepath.EvalSymlinks(source)
+		}
+	}
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("cannot read: %v", pathless(err))
+	case info.IsDir():
+		return nil, fmt.Errorf("a link to a folder; weeknotes copies files only, so link the files or copy the folder")
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("not a regular file (%s); only regular files are copied", kindOf(info.Mode()))
+	}
+	rel := strings.TrimPrefix(p, b.cfg.StaticDir+"/")
+	return &File{
+		Source: source,
+		Size:   info.Size(),
+		// Size and modification time stand in for the bytes: static
+		// files can be large, and writing compares bytes anyway.
+		Hash: hashBytes([]byte(info.ModTime().UTC().String()+"|"+rel)) ^ uint64(info.Size()),
+	}, nil
+}
+
+// pathless drops the path an fs.PathError repeats, since diagnostics name
+// the file already.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// kindOf names the kind of a file that is not a regular file or a folder.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }

@@ -78,7 +78,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 			diags.Add(d) // about a folder, or a file that is not a post
 		}
 	}
-	b.static = b.walkStatic(diags)
+	b.static, b.staticDiags = b.walkStatic()
 	b.prints = nil
 	return nil
 }
@@ -95,8 +95,7 @@ func (b *Builder) reloadChanged(changed []string) {
 		}
 	}
 	if len(changedStatic) > 0 {
-		var d diag.List
-		b.static = b.walkStatic(&d)
+		b.static, b.staticDiags = b.walkStatic()
 		for p := range changedStatic {
 			b.images.forget(p)
 		}

@@ -121,7 +121,7 @@ func (th *theme) collect(files map[string][]byte, fsys fs.FS, label func(string)
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			ds = append(ds, diag.Errorf(label(p), 0, "cannot read: %v", err))
+			ds = append(ds, diag.Errorf(label(p), 0, "cannot read: %v", pathless(err)))
 			return nil
 		}
 		files[p] = data
