@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
@@ -213,12 +212,11 @@ func lastIndexFold(s, sep []byte) int {
 	return -1
 }
 
-// contentType returns the type to serve name as, or "" to sniff it. Feeds
-// go by their .xml extension, as application/xml, which browsers display
-// in a preview rather than download.
+// contentType returns the type to serve name as, or "" to sniff it: the
+// type publish stores it with (feed.xml is Atom), so that the preview shows
+// what readers will get.
 func contentType(name string) string {
-	ext := strings.ToLower(path.Ext(name))
-	if t, ok := mediatype.ByExtension(ext); ok {
+	if t, ok := mediatype.ByName(name); ok {
 		return t
 	}
 	return "" // sniffed, rather than the machine's MIME table, as publish does

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/weeknotes/weeknotes/internal/mediatype"
 	"github.com/weeknotes/weeknotes/internal/site"
 )
 
@@ -63,7 +64,7 @@ func TestServeHTTP(t *testing.T) {
 		{"GET", "/2021/01/10/slug/index.html", 200, "text/html; charset=utf-8", "<h1>Post</h1>", ""},
 		{"GET", "/about", 200, "text/html; charset=utf-8", "<h1>About</h1>", ""},
 		{"GET", "/series/weeknotes/", 200, "text/html; charset=utf-8", "<h1>Series</h1>", ""},
-		{"GET", "/feed.xml", 200, "application/xml; charset=utf-8", "<feed/>", ""},
+		{"GET", "/feed.xml", 200, "application/atom+xml; charset=utf-8", "<feed/>", ""},
 		{"GET", "/assets/style.css", 200, "text/css; charset=utf-8", "body{}", ""},
 		{"GET", "/assets/style.css?weeknotes=123", 200, "text/css; charset=utf-8", "body{}", ""},
 		{"GET", "/static/images/a.png", 200, "image/png", "fake", ""},
@@ -299,21 +300,27 @@ func FuzzInject(f *testing.F) {
 
 func TestContentType(t *testing.T) {
 	tests := map[string]string{
-		"index.html":      "text/html; charset=utf-8",
-		"feed.xml":        "application/xml; charset=utf-8",
-		"sitemap.xml":     "application/xml; charset=utf-8",
-		"assets/site.CSS": "text/css; charset=utf-8",
-		"a/b.js":          "text/javascript; charset=utf-8",
-		"a.svg":           "image/svg+xml; charset=utf-8",
-		"a.JPG":           "image/jpeg",
-		"a.webp":          "image/webp",
-		"font.woff2":      "font/woff2",
-		"robots.txt":      "text/plain; charset=utf-8",
-		"CNAME":           "",
+		"index.html":        "text/html; charset=utf-8",
+		"feed.xml":          "application/atom+xml; charset=utf-8",
+		"series/x/feed.xml": "application/atom+xml; charset=utf-8",
+		"sitemap.xml":       "application/xml; charset=utf-8",
+		"assets/site.CSS":   "text/css; charset=utf-8",
+		"a/b.js":            "text/javascript; charset=utf-8",
+		"a.svg":             "image/svg+xml; charset=utf-8",
+		"a.JPG":             "image/jpeg",
+		"a.webp":            "image/webp",
+		"font.woff2":        "font/woff2",
+		"robots.txt":        "text/plain; charset=utf-8",
+		"CNAME":             "",
 	}
 	for name, want := range tests {
 		if got := contentType(name); got != want {
 			t.Errorf("contentType(%q) = %q, want %q", name, got, want)
+		}
+		// The preview serves every file with the type publish stores it
+		// with: both read mediatype.ByName.
+		if published, ok := mediatype.ByName(name); ok && published != contentType(name) {
+			t.Errorf("%s: preview %q, publish %q", name, contentType(name), published)
 		}
 	}
 }
