@@ -30,11 +30,12 @@ serve:
 test: tools lint unit
 	$(GO) run ./cmd/weeknotes build --source . --dest $(CURDIR)/.cache/site --strict
 
-lint: $(STATICCHECK)
+lint: $(STATICCHECK) $(ACTIONLINT)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	$(ACTIONLINT) .github/workflows/*.yml internal/scaffold/files/weeknotes.yml
 
 unit:
 	CI=$${CI:-true} $(GO) test -race -count=1 -timeout 20m ./...

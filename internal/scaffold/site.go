@@ -82,7 +82,7 @@ func Workflow(version, siteURL string) []byte {
 	if siteURL == "" {
 		siteURL = "https://example.org # the site's address, for purging a CDN"
 	}
-	return []byte(strings.NewReplacer("@VERSION@", version, "@SITE_URL@", siteURL).Replace(workflowTemplate))
+	return []byte(strings.NewReplacer("__VERSION__", version, "__SITE_URL__", siteURL).Replace(workflowTemplate))
 }
 
 // Gitignore returns existing with GitignoreLines it lacks appended, and

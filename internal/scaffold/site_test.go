@@ -200,7 +200,7 @@ func TestWorkflow(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(w, "@") && strings.Contains(w, "@VERSION@") {
+	if strings.Contains(w, "__VERSION__") || strings.Contains(w, "__SITE_URL__") {
 		t.Error("placeholder left in the workflow")
 	}
 }
