@@ -4,7 +4,7 @@ import (
 	"path"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // DefaultSet is one entry of Jekyll's defaults: front matter values given

@@ -10,7 +10,7 @@ import (
 	"time"
 	_ "time/tzdata" // timezone must work on machines and containers without a zoneinfo database
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/yamlx"
