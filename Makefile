@@ -1,7 +1,7 @@
 # weeknotes: the two commands are `make serve` (preview this repository's own
 # site) and `make test` (every check CI runs). Tools the tests need are
-# installed into .cache/bin on first use; nothing is fetched but Go modules
-# and Debian's chromium package.
+# installed into .cache on first use; nothing is fetched but Go modules,
+# Debian's chromium and npm packages, and the npm package axe-core.
 
 GO      ?= go
 TOOLS   := $(CURDIR)/.cache/bin
@@ -13,7 +13,7 @@ ACTIONLINT  := $(TOOLS)/actionlint
 CORPUS      := $(CURDIR)/.cache/gencorpus
 BENCH_POSTS ?= 5000
 
-.PHONY: all build serve test lint unit tools chromium cc bench corpus clean jekyll-expected
+.PHONY: all build serve test lint unit tools chromium axe cc bench corpus clean jekyll-expected
 
 all: build
 
@@ -41,7 +41,7 @@ lint: $(STATICCHECK) $(ACTIONLINT)
 unit:
 	CI=$${CI:-true} $(GO) test -race -count=1 -timeout 20m ./...
 
-tools: $(VERSITYGW) $(STATICCHECK) $(ACTIONLINT) chromium cc
+tools: $(VERSITYGW) $(STATICCHECK) $(ACTIONLINT) chromium axe cc
 
 $(VERSITYGW):
 	GOBIN=$(TOOLS) $(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
@@ -58,6 +58,17 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# axe-core audits the default theme's pages in Chromium (a11y_test.go).
+AXE := $(CURDIR)/.cache/npm/node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix $(CURDIR)/.cache/npm axe-core@4
 
 # go test -race needs cgo, and so a C compiler.
 cc:
