@@ -19,6 +19,10 @@
 // writes with classes and no surrounding pre, without its per-token
 // formatting calls.
 //
+// Time. Nothing here depends on it: chroma's rules time out after 250 ms,
+// which on a busy machine changes the tokens; these never do, and the work
+// of one text is bounded by the rules tried instead (see bounded.go).
+//
 // The tests hold both to chroma: the tokens to those chroma records for
 // its lexer test inputs, the HTML to chroma's formatter on the same inputs.
 package highlight
@@ -28,17 +32,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/dlclark/regexp2/v2"
 )
-
-// matchTimeout is chroma's limit for one rule's match, kept so a
-// pathological expression fails the same way under both drivers.
-const matchTimeout = 250 * time.Millisecond
 
 // Fast returns a lexer that produces exactly the tokens l produces.
 // Chroma's regular-expression lexers get the filtered driver; any other
@@ -71,6 +69,9 @@ type filteredLexer struct {
 	// states holds, for each state, its rules with where each can start,
 	// in the order chroma tries them.
 	states map[string][]filteredRule
+	// shadow is chroma's lexer with these rules, for the emitters that
+	// lex again through the lexer state (see shadowOf).
+	shadow *chroma.RegexLexer
 	err    error
 }
 
@@ -144,7 +145,9 @@ func (l *filteredLexer) compile() error {
 			if err != nil {
 				return fmt.Errorf("%s: failed to compile rule %s.%d: %w", config.Name, state, i, err)
 			}
-			re.MatchTimeout = matchTimeout
+			// No timeout: a match that timed out would make the tokens
+			// depend on the machine's load (see StepBudget).
+			re.MatchTimeout = regexp2.DefaultMatchTimeout
 			compiled := &chroma.CompiledRule{Rule: rule, Regexp: re}
 			tree := parseRule(pattern)
 			starts[compiled] = startOf(tree)
@@ -188,6 +191,11 @@ restart:
 		states[state] = filtered
 	}
 	l.rules, l.states = rules, states
+	shadow, ok := shadowOf(l.RegexLexer, rules)
+	if !ok {
+		return fmt.Errorf("%s: chroma's lexer cannot be copied; this version of chroma is not supported", config.Name)
+	}
+	l.shadow = shadow
 	return nil
 }
 
@@ -214,12 +222,12 @@ func (l *filteredLexer) Tokenise(options *chroma.TokeniseOptions, text string) (
 		lexer:        l,
 		startState:   options.State,
 		newlineAdded: newlineAdded,
+		budget:       StepBudget(len(runes)),
 		state: &chroma.LexerState{
-			// Where emitters such as Using look up nested languages. A
-			// lexer's own registry is not exported; weeknotes' lexers all
-			// come from the global one (lexers.Get).
-			Registry:       lexers.GlobalLexerRegistry,
-			Lexer:          l.RegexLexer,
+			// Where emitters such as Using look up nested languages, and
+			// what UsingSelf lexes with: lexers without timeouts.
+			Registry:       registry(),
+			Lexer:          l.shadow,
 			Text:           runes,
 			Stack:          []string{options.State},
 			Rules:          l.rules,
@@ -271,6 +279,8 @@ type iterator struct {
 	// one holds a plain rule's groups: nothing reads them after the step
 	// that matched (see filteredRule.plain), so one array serves them all.
 	one [1]string
+	// steps counts the rules tried, against budget.
+	steps, budget int
 }
 
 // drain returns the next token the pending emitters hold, or EOF when
@@ -308,7 +318,10 @@ func (it *iterator) next() chroma.Token {
 		if !ok {
 			panic("unknown state " + l.State)
 		}
-		index, rule, groups, namedGroups := matchRules(l.Text, l.Pos, rules, it.lexer.states[l.State], it.text, &it.one)
+		index, rule, groups, namedGroups := matchRules(l.Text, l.Pos, rules, it.lexer.states[l.State], it.text, &it.one, &it.steps)
+		if it.steps > it.budget {
+			panic(budgetError{runes: len(l.Text), budget: it.budget})
+		}
 		if groups == nil {
 			// As in Pygments: an unmatched newline empties the stack and
 			// lexing goes on from the start state, so one unclosed string
@@ -360,8 +373,9 @@ func (it *iterator) next() chroma.Token {
 //
 // Values are slices of ascii's text when it has one. A plain rule's groups
 // are returned in one, which the caller reuses.
-func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []filteredRule, ascii asciiText, one *[1]string) (int, *chroma.CompiledRule, []string, map[string]string) {
+func matchRules(text []rune, pos int, rules []*chroma.CompiledRule, filtered []filteredRule, ascii asciiText, one *[1]string, steps *int) (int, *chroma.CompiledRule, []string, map[string]string) {
 	for i, rule := range rules {
+		*steps++
 		plain := false
 		if i < len(filtered) && filtered[i].CompiledRule == rule {
 			f := &filtered[i]

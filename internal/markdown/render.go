@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"sync"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 
+	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/highlight"
 )
 
@@ -126,7 +128,8 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 
 	if len(language) > 0 {
 		if lexer := r.lexers.get(string(language)); lexer != nil {
-			if highlighted, ok := r.cachedHighlight(lexer, code.String()); ok {
+			highlighted, ok := r.boundedHighlight(n, lexer, code.String())
+			if ok {
 				_, _ = w.WriteString(`<pre class="chroma" tabindex="0"><code class="language-`)
 				_, _ = w.Write(util.EscapeHTML(language))
 				_, _ = w.WriteString(`" data-lang="`)
@@ -155,34 +158,90 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 	return ast.WalkSkipChildren, nil
 }
 
+// MaxHighlightBytes bounds the code blocks that are highlighted. Some of
+// chroma's lexers take time quadratic in the length of text built against
+// them (an unclosed comment opener repeated, say), and their regular
+// expressions cannot be stopped part way without making the result depend
+// on time; so larger blocks are shown without colours, with a warning. A
+// long listing in a post is a few hundred lines.
+const MaxHighlightBytes = 32 << 10
+
+// unhighlighted is the attribute that marks a code block shown without
+// colours for one of the reasons below; renderDoc warns about it.
+var unhighlighted = []byte("weeknotes-unhighlighted")
+
+const (
+	tooLarge     = "too large"
+	tooManySteps = "too many steps"
+)
+
+// boundedHighlight highlights a block within the limits, marking the block
+// when it is left plain because of them.
+func (r *nodeRenderer) boundedHighlight(n ast.Node, lexer chroma.Lexer, code string) ([]byte, bool) {
+	if len(code) > MaxHighlightBytes {
+		n.SetAttribute(unhighlighted, tooLarge)
+		return nil, false
+	}
+	highlighted, ok, reason := r.cachedHighlight(lexer, code)
+	if !ok && reason != "" {
+		n.SetAttribute(unhighlighted, reason)
+	}
+	return highlighted, ok
+}
+
+// unhighlightedWarnings returns a warning for each code block of doc left
+// without colours by the limits.
+func (a *analyser) unhighlightedWarnings(doc ast.Node) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || n.Kind() != ast.KindFencedCodeBlock {
+			return ast.WalkContinue, nil
+		}
+		reason, ok := n.Attribute(unhighlighted)
+		switch {
+		case !ok:
+		case reason == tooLarge:
+			a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, a.lineOf(n), "this code block is more than %d KB, more than weeknotes highlights; it is shown without colours", MaxHighlightBytes>>10))
+		default:
+			a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, a.lineOf(n), "highlighting this code block would take too many steps; it is shown without colours"))
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}
+
 // cachedHighlight is highlight through the HighlightCache, if there is one.
-func (r *nodeRenderer) cachedHighlight(lexer chroma.Lexer, code string) ([]byte, bool) {
+// Only highlighted blocks are kept: nothing in highlighting depends on time
+// (see highlight.StepBudget), so a block that fails fails again the same way.
+func (r *nodeRenderer) cachedHighlight(lexer chroma.Lexer, code string) (html []byte, ok bool, reason string) {
 	if r.highlights == nil {
 		return r.highlight(lexer, code)
 	}
 	key := HighlightKey(lexer.Config().Name, code)
 	if html, ok := r.highlights.Get(key); ok {
-		return html, true
+		return html, true, ""
 	}
-	html, ok := r.highlight(lexer, code)
+	html, ok, reason = r.highlight(lexer, code)
 	if ok {
 		r.highlights.Put(key, html)
 	}
-	return html, ok
+	return html, ok, reason
 }
 
 // highlight returns the code as chroma's HTML spans. Lexers report internal
 // failures by panicking; an author's odd code must not stop the build, so a
-// failure falls back to plain code.
-func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, ok bool) {
+// failure falls back to plain code. A block over the step budget gives the
+// reason, to warn about.
+func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, ok bool, reason string) {
 	defer func() {
-		if recover() != nil {
+		if p := recover(); p != nil {
 			out, ok = nil, false
+			if err, isErr := p.(error); isErr && errors.Is(err, highlight.ErrBudget) {
+				reason = tooManySteps
+			}
 		}
 	}()
 	iterator, err := chroma.Coalesce(lexer).Tokenise(nil, code)
 	if err != nil {
-		return nil, false
+		return nil, false, ""
 	}
 	tokens := tokenSlices.Get().(*[]chroma.Token)
 	defer func() {
@@ -201,7 +260,7 @@ func (r *nodeRenderer) highlight(lexer chroma.Lexer, code string) (out []byte, o
 	// Classes rather than inline styles: the colours live in one
 	// stylesheet that can switch with the reader's dark-mode setting.
 	highlight.WriteHTML(&b.Buffer, *tokens)
-	return bytes.Clone(b.Bytes()), true
+	return bytes.Clone(b.Bytes()), true, ""
 }
 
 // tokenSlices keeps the slices a block's tokens are gathered in between
