@@ -31,6 +31,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/weeknotes/weeknotes"
 	"github.com/weeknotes/weeknotes/internal/server"
@@ -180,6 +181,23 @@ func auditPage(t *testing.T, ctx context.Context, url, kind, axe, shots, siteNam
 			saveScreenshot(t, ctx, filepath.Join(shots, fmt.Sprintf("%s-%s-%s.png", siteName, kind, m.name)))
 		}
 	}
+	if kind == "overlay" {
+		overlayIsModal(t, ctx)
+	}
+}
+
+// overlayIsModal checks what axe cannot: the overlay is a modal dialog, so
+// the page behind it is inert, and Esc closes it.
+func overlayIsModal(t *testing.T, ctx context.Context) {
+	t.Helper()
+	modal, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#weeknotes-overlay").matches(":modal")`))
+	if err != nil || !modal {
+		t.Errorf("the overlay is not open as a modal dialog (%v)", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, `document.querySelector("#weeknotes-overlay") === null`)
 }
 
 // emulate sets the viewport and colour scheme of a screen mode.
@@ -256,9 +274,12 @@ func saveScreenshot(t *testing.T, ctx context.Context, file string) {
 	}
 }
 
-// waitFor evaluates expr until it is true. The context's deadline bounds it.
+// waitFor evaluates expr, on every frame, until it is true: a page that
+// never gets there fails the test after 30 seconds rather than hanging it.
 func waitFor(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	poll := chromedp.Evaluate[bool](fmt.Sprintf(`new Promise(resolve => {
   const check = () => (%s) ? resolve(true) : requestAnimationFrame(check);
   check();
