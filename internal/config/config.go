@@ -41,6 +41,18 @@ type Config struct {
 	DraftsDir    string // e.g. content/drafts or _drafts; may not exist
 	TemplatesDir string // default "templates"
 	StaticDir    string // default "static"; copied to the output as /static/...
+	// PagesDir holds a weeknotes site's pages (about.md, now.md): every
+	// file there is published, pages rendered. Default "content/pages". A
+	// Jekyll site's pages are its files with front matter, anywhere.
+	PagesDir string
+
+	// Include, Exclude and KeepFiles are Jekyll's: names (or globs, or
+	// prefixes) of files to read although Jekyll would skip them
+	// (".htaccess"), to leave out although it would read them, and to keep
+	// in the output. Exclude starts with Jekyll's own defaults
+	// (node_modules, vendor/bundle/, Gemfile...).
+	Include, Exclude, KeepFiles []string
+
 	// IncludesDir is where {% include %} looks first: includes_dir, else
 	// Jekyll's _includes in Jekyll's layout, else <TemplatesDir>/includes.
 	// The site's files there win over the default theme's.

@@ -24,6 +24,7 @@ const (
 	jekyllPostsDir     = "_posts"
 	jekyllDraftsDir    = "_drafts"
 	jekyllIncludesDir  = "_includes"
+	weeknotesPagesDir  = "content/pages"
 	defaultTemplates   = "templates"
 	defaultStatic      = "static"
 	defaultLanguage    = "en"
@@ -48,6 +49,7 @@ func Load(fsys fs.FS) (*Config, error) {
 		StaticDir:    defaultStatic,
 		Publish:      map[string]string{},
 		Params:       map[string]any{},
+		Include:      []string{".htaccess"},
 	}
 	name, data, err := readFirst(fsys)
 	if err != nil {
@@ -68,6 +70,11 @@ func Load(fsys fs.FS) (*Config, error) {
 	cfg.PostsDir, cfg.DraftsDir = detectLayout(fsys)
 	dirs.apply(cfg)
 	cfg.Jekyll = isJekyllPosts(cfg.PostsDir)
+	if cfg.PagesDir == "" {
+		cfg.PagesDir = weeknotesPagesDir
+	}
+	// Jekyll adds its own to the author's list.
+	cfg.Exclude = append(cfg.Exclude, jekyllExcludes...)
 	if cfg.IncludesDir == "" {
 		cfg.IncludesDir = path.Join(cfg.TemplatesDir, "includes")
 		if cfg.Jekyll {
@@ -114,6 +121,25 @@ func detectLayout(fsys fs.FS) (posts, drafts string) {
 	return weeknotesPostsDir, weeknotesDraftsDir
 }
 
+// jekyllExcludes are what Jekyll 4.3 always leaves out of a site.
+var jekyllExcludes = []string{".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"}
+
+// list reads a list of names; one name alone is a list of one.
+func (d *decoder) list(key string, value *yaml.Node, out *[]string) {
+	if value.Kind == yaml.ScalarNode {
+		var s string
+		d.text(key, value, &s)
+		if s != "" {
+			*out = append(*out, s)
+		}
+		return
+	}
+	var items []string
+	if d.decode(key, value, &items, "a list of names") {
+		*out = append(*out, items...)
+	}
+}
+
 // isJekyllPosts reports whether posts are read with Jekyll's rules: they are
 // in a _posts folder (at the root, or an author's posts_dir under one).
 func isJekyllPosts(postsDir string) bool {
@@ -134,7 +160,7 @@ func isDir(fsys fs.FS, name string) bool {
 // folderOverrides are the folder keys the author set; they win over the
 // detected layout, which is only known after the file has been read.
 type folderOverrides struct {
-	posts, drafts, templates, static, includes string
+	posts, drafts, templates, static, includes, pages string
 }
 
 func (o folderOverrides) apply(cfg *Config) {
@@ -147,6 +173,7 @@ func (o folderOverrides) apply(cfg *Config) {
 		{o.templates, &cfg.TemplatesDir},
 		{o.static, &cfg.StaticDir},
 		{o.includes, &cfg.IncludesDir},
+		{o.pages, &cfg.PagesDir},
 	} {
 		if f.override != "" {
 			*f.field = f.override
@@ -229,6 +256,15 @@ func (d *decoder) decodeFile(data []byte) {
 			d.folder(key, value, &d.dirs.static)
 		case "includes_dir":
 			d.folder(key, value, &d.dirs.includes)
+		case "pages_dir":
+			d.folder(key, value, &d.dirs.pages)
+		case "include":
+			d.cfg.Include = nil // the author's list replaces Jekyll's default
+			d.list(key, value, &d.cfg.Include)
+		case "exclude":
+			d.list(key, value, &d.cfg.Exclude)
+		case "keep_files":
+			d.list(key, value, &d.cfg.KeepFiles)
 		}
 	}
 	// Jekyll themes read lang; some sites say language. lang wins, as in Jekyll's SEO tag.

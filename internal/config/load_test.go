@@ -22,6 +22,9 @@ func expected(edit func(*Config)) Config {
 		TemplatesDir: "templates",
 		StaticDir:    "static",
 		IncludesDir:  "templates/includes",
+		PagesDir:     "content/pages",
+		Include:      []string{".htaccess"},
+		Exclude:      []string{".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"},
 		Publish:      map[string]string{},
 		Params:       map[string]any{},
 	}

@@ -96,3 +96,24 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// FuzzPageURL checks that no page path or permalink makes an output path
+// outside the output: no "..", no absolute path.
+func FuzzPageURL(f *testing.F) {
+	f.Add("about.md", "/about/", "date")
+	f.Add("docs/index.md", "", "pretty")
+	f.Add("a.xml", "/%2e%2e/%2e%2e/etc/:basename", "date")
+	f.Add("x.md", "/../../x/", "none")
+	f.Fuzz(func(t *testing.T, rel, permalink, style string) {
+		url := pageURL(rel, ".html", permalink, style)
+		out := OutputPath(url, ".html")
+		for _, seg := range strings.Split(out, "/") {
+			if seg == ".." {
+				t.Fatalf("pageURL(%q, %q) = %q, output %q climbs", rel, permalink, url, out)
+			}
+		}
+		if strings.HasPrefix(out, "/") {
+			t.Fatalf("output %q is absolute", out)
+		}
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"html/template"
 	"io/fs"
-	"net/url"
 	"path"
 	"runtime"
 	"sort"
@@ -46,6 +45,7 @@ type Builder struct {
 	sorted      []*postState          // posts by path; nil when posts gained or lost a key
 	static      map[string]*File      // output path → file, as walked by the last build
 	staticDiags []diag.Diagnostic     // what was wrong with static files at that walk
+	own         *siteFiles            // the site's own pages and files outside the posts
 	last        *Output               // the last good output
 	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
 	forceAll    bool                  // the next build must be full (the previous one failed early)
@@ -281,12 +281,21 @@ func (b *Builder) renderBodies(r *run) error {
 func (b *Builder) model(r *run) error {
 	sd, seriesDiags := b.siteModel(r.included)
 	r.diags.Add(seriesDiags...)
+	b.sitePagesModel(r, sd)
 	r.diags.Add(b.advice...)
 	if ds := r.diags.Sorted(); hasErrors(ds, b.opts.Strict) {
 		return &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
 	}
 	r.site = sd
 	r.jobs, r.global = b.pageJobs(sd, r.included)
+	// The site's own page or file at a generated page's path wins.
+	kept := r.jobs[:0]
+	for _, j := range r.jobs {
+		if !b.ownedBySite(j.out) || j.page.Kind == "post" {
+			kept = append(kept, j)
+		}
+	}
+	r.jobs = kept
 	return nil
 }
 
@@ -317,6 +326,7 @@ func (b *Builder) renderPages(r *run) error {
 		}
 	}
 	work := b.generatedWork(r, gens)
+	work = append(work, b.sitePageWork(r)...)
 	// Partials cached in the previous build may show what has changed since.
 	b.theme.partials.reset()
 	// The longest pages first: one that lists every post, left to the end,
@@ -329,7 +339,9 @@ func (b *Builder) renderPages(r *run) error {
 		return err
 	}
 	for name, f := range b.static {
-		r.out.Files[name] = f
+		if !b.ownedBySite(name) {
+			r.out.Files[name] = f
+		}
 	}
 	return nil
 }
@@ -348,6 +360,9 @@ func (b *Builder) kept(out string, print uint64) *File {
 func (b *Builder) generatedWork(r *run, gens []genJob) []func() {
 	var work []func()
 	for _, g := range gens {
+		if b.ownedBySite(g.out) {
+			continue
+		}
 		r.prints[g.out] = g.print
 		if f := b.kept(g.out, g.print); f != nil && f.Data != nil {
 			r.out.Files[g.out] = f
@@ -511,11 +526,8 @@ func outputPath(rel string) string { return postOutputPath(rel, false) }
 // neither a slash at the end nor an extension: Jekyll writes "/a" as
 // "a.html", which servers serve at /a.
 func postOutputPath(rel string, jekyll bool) string {
-	if u, err := url.PathUnescape(rel); err == nil {
-		rel = u
-	}
-	if jekyll && !strings.HasSuffix(rel, "/") && path.Ext(rel) == "" {
-		return strings.TrimPrefix(rel, "/") + ".html"
+	if jekyll {
+		return content.OutputPath(rel, ".html")
 	}
 	p := strings.TrimPrefix(rel, "/")
 	if p == "" || strings.HasSuffix(p, "/") {

@@ -27,6 +27,10 @@ func (b *Builder) needsFull(changed []string) bool {
 		if c == b.cfg.File || isConfigName(c) || within(c, b.cfg.TemplatesDir) || within(c, b.cfg.IncludesDir) {
 			return true
 		}
+		// The site's own pages and files: few, and read again whole.
+		if within(c, b.cfg.PagesDir) || b.cfg.Jekyll && !content.IsPostPath(b.cfg, c) && !within(c, b.cfg.StaticDir) {
+			return true
+		}
 	}
 	return false
 }
@@ -79,6 +83,7 @@ func (b *Builder) loadAll(diags *diag.List) error {
 		}
 	}
 	b.static, b.staticDiags = b.walkStatic()
+	b.loadSiteFiles(diags)
 	b.prints = nil
 	return nil
 }

@@ -2,6 +2,8 @@ package site
 
 import (
 	"html/template"
+
+	"github.com/weeknotes/weeknotes/internal/content"
 	"time"
 )
 
@@ -19,6 +21,7 @@ type SiteData struct {
 	Language    string         // <html lang>
 	Params      map[string]any // every key of the configuration file
 	Posts       []*PostData    // published posts, newest first
+	Pages       []*PageData    // the site's own pages (about.md, now.md), by URL
 	Series      []*SeriesData  // every series, by name
 	Tags        []*TagData     // every tag, by name
 	Years       []*YearData    // posts by year, newest year first
@@ -52,6 +55,19 @@ type PostData struct {
 	WordCount   int            // words in the body
 
 	state *postState // the builder's record of the post, for fingerprints
+}
+
+// PageData is one of the site's own pages: in a Jekyll site a file with
+// front matter outside _posts, in a weeknotes site a file of content/pages.
+type PageData struct {
+	Title   string         // front matter title; "" when none
+	URL     string         // path with baseurl, e.g. /about/
+	Source  string         // source path relative to the site root
+	Content template.HTML  // the rendered page, on its own page only
+	HTML    bool           // an HTML page (not feed.xml or robots.txt), as navigation lists
+	Params  map[string]any // every front matter key
+
+	page *content.Page
 }
 
 // TagData is one tag and its posts.
@@ -105,13 +121,14 @@ type Paginator struct {
 
 // Page is the dot of every page template.
 type Page struct {
-	Kind        string      // "post", "home", "archive", "tag", "tags", "series", "series-list", "404"
+	Kind        string      // "post", "page", "home", "archive", "tag", "tags", "series", "series-list", "404"
 	Title       string      // for <title> and <h1>
 	Description string      // for <meta name=description>
 	URL         string      // this page's path, with baseurl
 	Permalink   string      // absolute URL of this page
 	Site        *SiteData   // the whole site
 	Post        *PostData   // on post pages
+	Page        *PageData   // on the site's own pages (Kind "page")
 	Posts       []*PostData // on home (this page's slice), tag and archive pages
 	Tag         *TagData    // on tag pages
 	Series      *SeriesData // on series pages

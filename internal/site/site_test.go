@@ -622,3 +622,54 @@ func TestSiteIncludesWinOverTheme(t *testing.T) {
 		})
 	}
 }
+
+// TestSitePages checks the site's own pages and files: a weeknotes site's
+// content/pages, and a Jekyll site's files outside _posts, which win over
+// the generated file of the same path.
+func TestSitePages(t *testing.T) {
+	t.Run("weeknotes layout: content/pages", func(t *testing.T) {
+		dir := t.TempDir()
+		writeSource(t, dir, "content/posts/2021-01-01-x.md", "---\ntitle: X\n---\n\nHello.\n")
+		writeSource(t, dir, "content/pages/now.md", "---\ntitle: Now\n---\n\nWhat I am doing {{ site.posts | size }}.\n")
+		writeSource(t, dir, "content/pages/cv/index.md", "# CV\n\nNo front matter needed here.\n")
+		writeSource(t, dir, "content/pages/cv/photo.jpg", "jpeg")
+		res, err := build(t, dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := res.Output.Files["now/index.html"]
+		if now == nil {
+			t.Fatalf("no now/index.html; files: %v", len(res.Output.Files))
+		}
+		for _, want := range []string{`<h1 class="post-title">Now</h1>`, "What I am doing 1.", `<a href="/now/">Now</a>`} {
+			if !strings.Contains(string(now.Data), want) {
+				t.Errorf("now/index.html lacks %q", want)
+			}
+		}
+		if res.Output.Files["cv/index.html"] == nil || res.Output.Files["cv/photo.jpg"] == nil {
+			t.Error("the page or the file of content/pages/cv is missing")
+		}
+	})
+	t.Run("Jekyll layout: the site's files win over generated ones", func(t *testing.T) {
+		dir := t.TempDir()
+		writeSource(t, dir, "_posts/2021-01-01-x.md", "---\ntitle: X\n---\n\nHello.\n")
+		writeSource(t, dir, "robots.txt", "User-agent: *\nDisallow: /private/\n")
+		writeSource(t, dir, "404.html", "---\ntitle: Lost\n---\n<p>Nothing here.</p>\n")
+		writeSource(t, dir, "site/feed.xml", "an earlier build's output, not the site's")
+		res, err := build(t, dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := res.Output.Files["robots.txt"]; f == nil || f.Source == "" {
+			t.Error("robots.txt is not the site's own")
+		}
+		if f := res.Output.Files["404.html"]; f == nil || !strings.Contains(string(f.Data), "Nothing here.") {
+			t.Error("404.html is not the site's own page")
+		}
+		for p := range res.Output.Files {
+			if strings.HasPrefix(p, "site/") {
+				t.Errorf("%s: an earlier build's output is copied", p)
+			}
+		}
+	})
+}
