@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // hostileDir holds the fixtures; see its README.md.
@@ -279,4 +280,65 @@ func errString(err error) string {
 		return err.Error()
 	}
 	return "present"
+}
+
+// TestPublishHostile publishes a built site into which a link to a file
+// outside it was planted, while another publish holds the target, and with
+// --max-deletes 0.
+func TestPublishHostile(t *testing.T) {
+	root := t.TempDir()
+	src, outside, target := filepath.Join(root, "src"), filepath.Join(root, "outside"), filepath.Join(root, "target")
+	copyTree(t, filepath.Join(hostileDir, "base"), src)
+	writeTree(t, outside, map[string]string{"planted.txt": "a file outside the site\n"})
+	if code, _, stderr := runCLI(t, "build", "--source", src, "--no-cache", "--quiet"); code != exitOK {
+		t.Fatalf("the base site does not build: %s", stderr)
+	}
+	url := "file://" + target
+	site := filepath.Join(src, "site")
+
+	// A link inside site/ to a file outside it is an error at its path; a
+	// link to a file inside it is published as that file.
+	symlink("OUTSIDE/planted.txt", "site/static/leak.txt")(t, src, outside)
+	symlink("notes.txt", "site/static/alias.txt")(t, src, outside)
+	code, _, stderr := runCLI(t, "publish", "--source", src, "--quiet", url)
+	if code != exitFailure || !strings.Contains(stderr, "static/leak.txt") || !strings.Contains(stderr, "outside the site's folder") {
+		t.Errorf("publish with a link out of the site: exit %d, stderr:\n%s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(target); len(entries) > 0 {
+		t.Errorf("the refused publish wrote %d entries into the target", len(entries))
+	}
+	os.Remove(filepath.Join(site, "static", "leak.txt"))
+	if code, _, stderr := runCLI(t, "publish", "--source", src, "--quiet", url); code != exitOK {
+		t.Fatalf("publish: exit %d:\n%s", code, stderr)
+	}
+	if data, err := os.ReadFile(filepath.Join(target, "static", "alias.txt")); err != nil || string(data) != "a plain static file\n" {
+		t.Errorf("the link inside the site was published as %q, %v", data, err)
+	}
+
+	// Another publish holds the target: refused, and nothing changes.
+	lock := filepath.Join(target, ".weeknotes-publish.lock")
+	if err := os.WriteFile(lock, []byte(`{"owner":"ci@runner, process 7","time":"`+time.Now().UTC().Format(time.RFC3339)+`","token":"x"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(site, "static", "alias.txt"))
+	before := checksums(t, target)
+	code, _, stderr = runCLI(t, "publish", "--source", src, "--quiet", url)
+	if code != exitFailure || !strings.Contains(stderr, "another publish to this target is running (ci@runner, process 7") {
+		t.Errorf("publish while locked: exit %d, stderr:\n%s", code, stderr)
+	}
+	if diff := diffSums(before, checksums(t, target)); diff != "" {
+		t.Errorf("the locked-out publish changed the target:\n%s", diff)
+	}
+
+	// --force-unlock takes it over; --max-deletes 0 keeps what left the site.
+	code, stdout, stderr := runCLI(t, "publish", "--source", src, "--force-unlock", "--max-deletes", "0", url)
+	if code != exitOK || !strings.Contains(stderr, "took over the lock of ci@runner") || !strings.Contains(stdout, "1 no longer in the site kept") {
+		t.Errorf("forced publish with --max-deletes 0: exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(target, "static", "alias.txt")); err != nil {
+		t.Errorf("--max-deletes 0 deleted: %v", err)
+	}
+	if _, err := os.Stat(lock); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the lock is left behind: %v", err)
+	}
 }

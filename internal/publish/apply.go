@@ -24,7 +24,7 @@ import (
 // ApplyOptions say how to make a Plan's changes.
 type ApplyOptions struct {
 	Workers    int            // concurrent uploads or deletes; <1 means DefaultWorkers
-	MaxDeletes int            // the most objects Apply may delete; negative means no limit, so the zero value allows none
+	MaxDeletes int            // the most objects Apply may delete; negative means no limit, 0 never to delete (deletes are kept, not refused)
 	Retry      Retry          // for every request; the zero value means DefaultRetry
 	Progress   func(Progress) // told of every file as it finishes, from one goroutine at a time; may be nil
 }
@@ -69,6 +69,7 @@ type Report struct {
 	Deleted       int
 	Failures      []Failure // every file that failed, by key
 	NotAttempted  int       // changes left for the next run because an earlier phase failed
+	Kept          int       // objects not in the site left in place, as MaxDeletes 0 asks
 	Changed       []string  // keys uploaded or deleted, sorted
 	StateErr      error     // StateKey could not be updated; the site is published, the next plan is only slower
 	Duration      time.Duration
@@ -126,10 +127,11 @@ func (e *TooManyDeletesError) Error() string {
 }
 
 // CheckDeletes returns a *TooManyDeletesError if the plan deletes more than
-// max objects (a negative max means no limit). Apply checks this first; a
-// dry run can check it to say whether the real run would be refused.
+// max objects (a negative max means no limit; 0 means never delete, which
+// keeps the objects rather than refusing the run). Apply checks this first;
+// a dry run can check it to say whether the real run would be refused.
 func (p *Plan) CheckDeletes(max int) error {
-	if max >= 0 && len(p.Deletes) > max {
+	if max > 0 && len(p.Deletes) > max {
 		return &TooManyDeletesError{Deletes: len(p.Deletes), Max: max}
 	}
 	return nil
@@ -166,6 +168,10 @@ func (p *Plan) Apply(ctx context.Context, bucket *blob.Bucket, opts ApplyOptions
 	stopped := false
 	for phase := PhaseAssets; phase <= PhaseDeletes; phase++ {
 		jobs := p.jobs(phase)
+		if phase == PhaseDeletes && opts.MaxDeletes == 0 {
+			report.Kept = len(jobs)
+			continue
+		}
 		if len(jobs) == 0 {
 			continue
 		}

@@ -33,8 +33,8 @@ func walkLocal(ctx context.Context, local fs.FS, rules *Rules) ([]localFile, err
 		case !utf8.ValidString(key):
 			problems.add(fmt.Errorf("%q: file name is not valid UTF-8, which object storage cannot name", key))
 			return nil
-		case key == StateKey:
-			problems.add(fmt.Errorf("%s: the name is reserved for the publish state; rename the file", key))
+		case key == StateKey || key == LockKey:
+			problems.add(fmt.Errorf("%s: the name is reserved for publishing's own use; rename the file", key))
 			return nil
 		}
 		mode := d.Type()

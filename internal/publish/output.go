@@ -85,6 +85,9 @@ func (r *Report) Summary() string {
 	if r.NotAttempted > 0 {
 		s += fmt.Sprintf("; %s not attempted", FormatCount(r.NotAttempted))
 	}
+	if r.Kept > 0 {
+		s += fmt.Sprintf("; %s no longer in the site kept (--max-deletes 0)", FormatCount(r.Kept))
+	}
 	return s
 }
 

@@ -438,11 +438,26 @@ func TestApplyRefusesTooManyDeletes(t *testing.T) {
 				max     int
 				refused bool
 			}{
-				{max: 0, refused: true},
 				{max: 2, refused: true},
+				{max: 0},
 				{max: 3},
 			}
 			for _, tt := range tests {
+				if tt.max == 0 {
+					// --max-deletes 0 means never delete: the rest is published,
+					// the three objects stay.
+					report, err := plan(t, dir, bucket, PlanOptions{}).Apply(context.Background(), bucket, ApplyOptions{MaxDeletes: 0, Retry: testRetry})
+					if err != nil || report.Deleted != 0 || report.Kept != 3 || report.Uploaded != 1 {
+						t.Fatalf("max 0: %v, report %+v; want 1 upload and 3 kept", err, report)
+					}
+					if after := listKeys(t, bucket); !slices.Equal(after, before) {
+						t.Errorf("max 0: the bucket's keys changed: %v", after)
+					}
+					if !strings.Contains(report.Summary(), "3 no longer in the site kept") {
+						t.Errorf("max 0: summary %q", report.Summary())
+					}
+					continue
+				}
 				p := plan(t, dir, bucket, PlanOptions{})
 				report, err := p.Apply(context.Background(), bucket, ApplyOptions{MaxDeletes: tt.max, Retry: testRetry})
 				var tooMany *TooManyDeletesError

@@ -165,7 +165,7 @@ func listObjects(ctx context.Context, bucket *blob.Bucket, retry Retry) (map[str
 		mu.Lock()
 		defer mu.Unlock()
 		for _, o := range page {
-			if o.IsDir || o.Key == StateKey || strings.HasSuffix(o.Key, "/") {
+			if o.IsDir || o.Key == StateKey || o.Key == LockKey || strings.HasSuffix(o.Key, "/") {
 				continue
 			}
 			objects[o.Key] = &remoteObject{size: o.Size, fingerprint: fingerprint(o)}

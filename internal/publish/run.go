@@ -24,7 +24,8 @@ type RunOptions struct {
 	URL          string // the target's URL; "" to take it from the configuration
 	TargetName   string // a target named under publish: in the configuration
 	DryRun       bool   // print the plan and change nothing
-	MaxDeletes   int    // refuse to delete more objects than this; -1 for no limit
+	MaxDeletes   int    // refuse to delete more objects than this; -1 for no limit, 0 to never delete
+	ForceUnlock  bool   // take the target's lock even if another publish holds it
 	Force        bool   // upload every file, changed or not
 	Workers      int    // uploads at a time, at least 1
 	ChangedPaths string // where to write the URL paths changed, one per line; "" for nowhere
@@ -98,6 +99,21 @@ func Run(ctx context.Context, o RunOptions) error {
 	} else {
 		o.say("Publishing %s to %s", o.Dir, target)
 	}
+	if !o.DryRun {
+		// Taken before planning: a plan made while another publish
+		// changes the target would be out of date when applied.
+		lock, err := AcquireLock(ctx, bucket, LockOptions{ForceUnlock: o.ForceUnlock, Warn: func(w string) {
+			fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %s\n", w)
+		}})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := lock.Release(context.WithoutCancel(ctx)); err != nil {
+				fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %v\n", err)
+			}
+		}()
+	}
 	// Read through fileio.DirFS: a link in the site that leads outside it,
 	// and anything but a regular file, is an error at its path, never
 	// uploaded.
@@ -160,7 +176,7 @@ func (o *RunOptions) apply(ctx context.Context, plan *Plan, bucket *blob.Bucket,
 			o.say("Published in part: %s", report.Summary())
 		}
 		return applyErr
-	case len(report.Changed) > 0:
+	case len(report.Changed) > 0 || report.Kept > 0:
 		o.say("Published: %s", report.Summary())
 	default:
 		o.say("Nothing to publish.")
