@@ -3,10 +3,12 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -158,7 +160,11 @@ type run struct {
 	out    *Output           // the built site
 	prints map[string]uint64 // output path → fingerprint of its inputs
 	todo   []*pageJob        // pages rendered this time, not kept from the last build
-	mu     sync.Mutex        // guards out.Files while pages render
+	mu     sync.Mutex        // guards out.Files and failed while pages render
+
+	// failed holds the template errors of the pages, each once, with the
+	// pages it stopped (see reportTemplateErrors).
+	failed map[diag.Diagnostic][]string
 }
 
 // abortStaging removes what a streamed build staged, unless it was
@@ -338,6 +344,7 @@ func (b *Builder) renderPages(r *run) error {
 	if err := parallel(r.ctx, work, func(do func()) { do() }); err != nil {
 		return err
 	}
+	r.reportTemplateErrors()
 	for name, f := range b.static {
 		if !b.ownedBySite(name) {
 			r.out.Files[name] = f
@@ -377,10 +384,38 @@ func (b *Builder) generatedWork(r *run, gens []genJob) []func() {
 func (b *Builder) renderPage(r *run, j *pageJob) {
 	buf, d := b.theme.render(j.tmpl, j.page)
 	if d != nil {
-		r.diags.Add(*d)
+		page := j.out
+		if j.page.Post != nil {
+			page = j.page.Post.Source
+		}
+		r.mu.Lock()
+		if r.failed == nil {
+			r.failed = map[diag.Diagnostic][]string{}
+		}
+		r.failed[*d] = append(r.failed[*d], page)
+		r.mu.Unlock()
 		return
 	}
 	r.add(j.out, r.put(j.out, buf.Bytes(), func() { releaseBuffer(buf) }))
+}
+
+// reportTemplateErrors reports each template error once, however many
+// pages it stopped, naming the first of them in sorted order, so that the
+// message is the same whichever page rendered first.
+func (r *run) reportTemplateErrors() {
+	for d, pages := range r.failed {
+		slices.Sort(pages)
+		d.Message += " (rendering " + pages[0]
+		if n := len(pages) - 1; n > 0 {
+			more := "pages"
+			if n == 1 {
+				more = "page"
+			}
+			d.Message += fmt.Sprintf(" and %d more %s", n, more)
+		}
+		d.Message += ")"
+		r.diags.Add(d)
+	}
 }
 
 // put makes the file for one output path: in memory, or staged on disk in

@@ -376,16 +376,24 @@ func TestTemplateErrorNamesFileAndLine(t *testing.T) {
 		{"parse error", "templates/post.html", "{{define \"main\"}}\n<h1>{{ .Post.Title }</h1>\n{{end}}\n", 2, ""},
 		{"execution error", "templates/post.html", "{{define \"main\"}}\n\n<h1>{{ .Post.NoSuchField }}</h1>\n{{end}}\n", 3, "NoSuchField"},
 		{"in a cached partial", "templates/partials/footer.html", "<footer>\n{{ .NoSuchField }}\n</footer>\n", 2, "NoSuchField"},
+		// The escaper names base.html for a call in post.html.
+		{"a missing partial", "templates/post.html", "{{define \"main\"}}\n<h1>{{ .Post.Title }}</h1>\n{{ template \"missing.html\" . }}\n{{end}}\n", 3,
+			`no such template "missing.html" (rendering content/posts/2024-01-05-one.md and 1 more page)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeSource(t, dir, "content/posts/2024-01-05-one.md", "---\ntitle: One\n---\n\nFirst.\n")
+			writeSource(t, dir, "content/posts/2024-01-06-two.md", "---\ntitle: Two\n---\n\nSecond.\n")
 			writeSource(t, dir, tt.file, tt.text)
 			_, err := build(t, dir, Options{})
 			var be *diag.BuildError
 			if !errors.As(err, &be) {
 				t.Fatalf("got %v, want a BuildError", err)
+			}
+			// Once, however many pages it stops.
+			if errs, _ := diag.Count(be.Diagnostics); errs != 1 {
+				t.Errorf("%d errors, want 1: %v", errs, be.Diagnostics)
 			}
 			if d := be.Diagnostics[0]; d.File != tt.file || d.Line != tt.wantLine || !strings.Contains(d.Message, tt.wantMessage) {
 				t.Errorf("diagnostic = %s, want %s:%d about %q", d, tt.file, tt.wantLine, tt.wantMessage)

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -279,10 +280,7 @@ func (th *theme) render(tmpl string, page *Page) (*bytes.Buffer, *diag.Diagnosti
 	buf.Reset()
 	if err := set.ExecuteTemplate(buf, "base.html", page); err != nil {
 		releaseBuffer(buf)
-		d := templateDiag(err, th.origin)
-		if page.Post != nil {
-			d.Message += " (rendering " + page.Post.Source + ")"
-		}
+		d := templateDiag(nodeLocation(err), th.origin)
 		return nil, &d
 	}
 	return buf, nil
@@ -299,6 +297,33 @@ func releaseBuffer(buf *bytes.Buffer) {
 // templateErrRE matches the location in html/template's "template:
 // NAME:LINE:COL: message".
 var templateErrRE = regexp.MustCompile(`template: ([^:\s]+):(\d+)(?::\d+)?: `)
+
+// nodeLocation gives an html/template error the location of the node it is
+// about. The escaper, which runs at the first execution, reports a call of
+// a template that does not exist with the name of the template it was
+// escaping (base.html) and the line of the call in another file
+// (post.html): the node knows its own file.
+//
+// The escaper drops the failed template's tree, but any tree locates a node
+// in its own.
+func nodeLocation(err error) error {
+	var te *template.Error
+	if !errors.As(err, &te) || te.Node == nil {
+		return err
+	}
+	loc, _ := new(parse.Tree).ErrorContext(te.Node)
+	m := nodeLocRE.FindStringSubmatch(loc)
+	if m == nil {
+		return err
+	}
+	located := *te
+	located.Name = m[1]
+	located.Line, _ = strconv.Atoi(m[2])
+	return &located
+}
+
+// nodeLocRE matches the "NAME:LINE:COL" of parse.Tree.ErrorContext.
+var nodeLocRE = regexp.MustCompile(`^(.+):(\d+):\d+$`)
 
 // templateDiag turns a template error into a diagnostic naming the
 // template's file and line.
