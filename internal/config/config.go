@@ -31,6 +31,12 @@ type Config struct {
 	Paginate    int            // posts per home page; 0 means the default (10)
 	Language    string         // <html lang>; default "en"
 
+	// Markdown is the dialect bodies are read in: MarkdownKramdown, as
+	// Jekyll reads them, or MarkdownCommonMark. A Jekyll layout (_posts)
+	// defaults to kramdown, weeknotes' own layout to CommonMark; the
+	// markdown key of the file decides otherwise.
+	Markdown string
+
 	// Series names the series used for posts whose series marker has no name
 	// of its own ("S01E02 - ..."). Default "Weeknotes".
 	Series string
@@ -94,4 +100,10 @@ const (
 	JekyllPermalink = "date"
 	DefaultPaginate = 10
 	DefaultSeries   = "Weeknotes"
+)
+
+// The Markdown dialects.
+const (
+	MarkdownCommonMark = "commonmark" // CommonMark with GitHub's extensions, footnotes and definition lists
+	MarkdownKramdown   = "kramdown"   // the same, read as Jekyll's kramdown reads it
 )

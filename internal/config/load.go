@@ -90,7 +90,37 @@ func Load(fsys fs.FS) (*Config, error) {
 		// Posts still get URLs, so that this is the one error about it.
 		cfg.Permalink = JekyllPermalink
 	}
+	if cfg.Markdown == "" {
+		cfg.Markdown = MarkdownCommonMark
+		if cfg.Jekyll {
+			cfg.Markdown = MarkdownKramdown
+		}
+	}
 	return cfg, nil
+}
+
+// markdownNames maps the values of Jekyll's markdown key (any case) to the
+// dialect weeknotes reads: kramdown, or one of the CommonMark converters
+// Jekyll has plugins for.
+var markdownNames = map[string]string{
+	"kramdown":          MarkdownKramdown,
+	"commonmark":        MarkdownCommonMark,
+	"commonmarkghpages": MarkdownCommonMark,
+	"gfm":               MarkdownCommonMark,
+}
+
+func (d *decoder) markdown(value *yaml.Node) {
+	var name string
+	d.text("markdown", value, &name)
+	if name == "" {
+		return
+	}
+	dialect, ok := markdownNames[strings.ToLower(name)]
+	if !ok {
+		d.errorf(value.Line, "markdown: unknown Markdown converter %q; use kramdown (as Jekyll) or commonmark", name)
+		return
+	}
+	d.cfg.Markdown = dialect
 }
 
 // readFirst returns the name and bytes of the first configuration file that
@@ -240,6 +270,8 @@ func (d *decoder) decodeFile(data []byte) {
 			language = value
 		case "series":
 			d.text(key, value, &d.cfg.Series)
+		case "markdown":
+			d.markdown(value)
 		case "publish":
 			d.publish(value)
 		case "headers":

@@ -34,6 +34,12 @@ func expected(edit func(*Config)) Config {
 	if c.Jekyll && c.IncludesDir == "templates/includes" {
 		c.IncludesDir = "_includes"
 	}
+	if c.Markdown == "" { // a Jekyll layout is read as kramdown unless the file says otherwise
+		c.Markdown = MarkdownCommonMark
+		if c.Jekyll {
+			c.Markdown = MarkdownKramdown
+		}
+	}
 	return c
 }
 
@@ -127,6 +133,7 @@ theme_colour: teal
 				c.PostsDir = "_posts"
 				c.DraftsDir = "_drafts"
 				c.Jekyll = true
+				c.Markdown = MarkdownKramdown // as Jekyll reads it
 				c.Params = map[string]any{
 					"title": "Old blog", "language": "fr",
 					"author": map[string]any{"name": "Grace", "email": "g@example.org"},
@@ -154,6 +161,34 @@ theme_colour: teal
 				c.File = "weeknotes.yml"
 				c.Title = "Short name"
 				c.Params = map[string]any{"title": "Short name"}
+			}),
+		},
+		{
+			name: "a Jekyll layout without a configuration file is read as kramdown",
+			fsys: fstest.MapFS{"_posts/2020-01-01-x.md": file("hi")},
+			want: expected(func(c *Config) {
+				c.PostsDir, c.DraftsDir, c.Jekyll, c.Markdown = "_posts", "_drafts", true, MarkdownKramdown
+				c.Permalink = JekyllPermalink
+			}),
+		},
+		{
+			name: "a Jekyll blog that chose a CommonMark converter keeps it",
+			fsys: fstest.MapFS{
+				"_config.yml":            file("markdown: CommonMarkGhPages\n"),
+				"_posts/2020-01-01-x.md": file("hi"),
+			},
+			want: expected(func(c *Config) {
+				c.File, c.Permalink = "_config.yml", JekyllPermalink
+				c.PostsDir, c.DraftsDir, c.Jekyll, c.Markdown = "_posts", "_drafts", true, MarkdownCommonMark
+				c.Params = map[string]any{"markdown": "CommonMarkGhPages"}
+			}),
+		},
+		{
+			name: "a weeknotes site can ask for kramdown",
+			fsys: fstest.MapFS{"weeknotes.yaml": file("markdown: kramdown\n")},
+			want: expected(func(c *Config) {
+				c.File, c.Markdown = "weeknotes.yaml", MarkdownKramdown
+				c.Params = map[string]any{"markdown": "kramdown"}
 			}),
 		},
 		{
@@ -320,6 +355,7 @@ func TestLoadErrors(t *testing.T) {
 		{"absolute folder", "static_dir: /var/www\n", `weeknotes.yaml:1: static_dir: "/var/www" must be a folder inside the site, written with / and without ..`},
 		{"url without scheme", "url: example.org\n", `weeknotes.yaml:1: url: "example.org" must be a scheme and host, e.g. https://example.org`},
 		{"url and baseurl disagree", "url: https://example.org/a\nbaseurl: /b\n", "weeknotes.yaml:1: url: has the path /a while baseurl is /b; give the path only in baseurl"},
+		{"unknown Markdown converter", "title: x\nmarkdown: redcarpet\n", `weeknotes.yaml:2: markdown: unknown Markdown converter "redcarpet"; use kramdown (as Jekyll) or commonmark`},
 		{"every problem at once", "paginate: x\ntimezone: Nowhere\n", "2 errors:\n" +
 			`weeknotes.yaml:1: paginate: want a whole number of posts per page, got "x"` + "\n" +
 			`weeknotes.yaml:2: timezone: unknown time zone "Nowhere"; use an IANA name such as Europe/London or America/Chicago`},

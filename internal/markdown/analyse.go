@@ -197,7 +197,13 @@ func (a *analyser) checkImage(n *ast.Image) {
 	if info.Local && !info.Found {
 		a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, line, "image not found: %s", n.Destination))
 	}
-	if info.Local && info.Found && info.Width > 0 && info.Height > 0 {
+	// A size or loading the author gave (a kramdown attribute list,
+	// {: width="300"}) wins over the measured one.
+	_, sized := n.Attribute(attrWidth)
+	if _, ok := n.Attribute(attrHeight); ok {
+		sized = true
+	}
+	if info.Local && info.Found && info.Width > 0 && info.Height > 0 && !sized {
 		// Reserving the box before the image arrives stops the text below it
 		// jumping while the page loads.
 		size := strconv.AppendInt(make([]byte, 0, 16), int64(info.Width), 10)
@@ -206,8 +212,12 @@ func (a *analyser) checkImage(n *ast.Image) {
 		n.SetAttribute(attrWidth, size[:split:split])
 		n.SetAttribute(attrHeight, size[split:])
 	}
-	n.SetAttribute(attrLoading, valueLazy)
-	n.SetAttribute(attrDecoding, valueAsync)
+	if _, ok := n.Attribute(attrLoading); !ok {
+		n.SetAttribute(attrLoading, valueLazy)
+	}
+	if _, ok := n.Attribute(attrDecoding); !ok {
+		n.SetAttribute(attrDecoding, valueAsync)
+	}
 }
 
 // checkRawImages warns about the <img> tags in raw HTML as about Markdown

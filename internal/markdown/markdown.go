@@ -4,7 +4,8 @@
 // given their real sizes. Alongside the HTML it reports what lists, feeds and
 // the table of contents need (the first paragraph, its plain text, the word
 // count and the headings) and warns about images that are missing or have no
-// alt text, naming the file line.
+// alt text, naming the file line. With Options.Kramdown, bodies are read as
+// Jekyll's kramdown reads them (see package kramdown).
 //
 // A body over the limits in Limits (size, nesting on one line, brackets in
 // a paragraph, footnotes) is refused before goldmark parses it, because
@@ -29,6 +30,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/markdown/kramdown"
 )
 
 // Renderer converts post bodies to HTML. Built once per build; safe for concurrent use.
@@ -37,6 +39,7 @@ type Renderer struct {
 	withoutLinks parser.Parser     // the same without GFM's autolinks of bare URLs
 	image        func(src string) ImageInfo
 	limits       Limits // what a body may hold (see checkLimits); tests lower them
+	linkify      bool   // bare URLs become links (not in kramdown, which leaves them as text)
 }
 
 // Options configure a Renderer.
@@ -50,6 +53,12 @@ type Options struct {
 	// Highlights, when set, keeps chroma's output for code blocks: lexing
 	// costs 1–4 ms a block, more than all the rest of a post's rendering.
 	Highlights HighlightCache
+
+	// Kramdown reads bodies as Jekyll's kramdown does (see package
+	// kramdown): attribute lists, HTML blocks that run to their end tag,
+	// markdown="1", {::comment} and {::nomarkdown}, abbreviations; and,
+	// as Jekyll's kramdown, bare URLs stay text.
+	Kramdown bool
 }
 
 // HighlightCache stores highlighted code by HighlightKey. Implementations
@@ -127,6 +136,9 @@ const MaxTextRunes = 300
 // New builds the goldmark pipeline once, so that each Render only parses and
 // writes.
 func New(opts Options) *Renderer {
+	if opts.Kramdown {
+		return newKramdown(opts)
+	}
 	// GFM's autolinks ("linkify") are tried at every space of every
 	// paragraph, which made them an eighth of a large build's time, though
 	// most bodies have no bare URL or address at all. So bodies are parsed
@@ -148,7 +160,24 @@ func New(opts Options) *Renderer {
 		withoutLinks: goldmark.New(goldmark.WithParser(newParser()), goldmark.WithExtensions(blocks...)).Parser(),
 		image:        opts.Image,
 		limits:       DefaultLimits,
+		linkify:      true,
 	}
+}
+
+// newKramdown builds the pipeline for kramdown bodies: one parse a body,
+// since kramdown (as Jekyll configures it, with GitHub's dialect) does not
+// link bare URLs.
+func newKramdown(opts Options) *Renderer {
+	md := goldmark.New(
+		goldmark.WithParser(newParser(kramdown.Parser()...)),
+		goldmark.WithExtensions(blockExtensions()...),
+		goldmark.WithRendererOptions(
+			html.WithUnsafe(),
+			renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Highlights), 100)),
+			kramdown.Renderer(),
+		),
+	)
+	return &Renderer{md: md, withoutLinks: md.Parser(), image: opts.Image, limits: DefaultLimits}
 }
 
 // blockExtensions are the GFM extensions besides autolinks, and the other
@@ -161,13 +190,13 @@ func blockExtensions() []goldmark.Extender {
 // can pin an anchor that must survive a heading's rewording: ## Title
 // {#old-id}) and with link reference definitions looked for only in
 // paragraphs that can start with one.
-func newParser() parser.Parser {
-	return parser.NewParser(
+func newParser(extra ...parser.Option) parser.Parser {
+	return parser.NewParser(append([]parser.Option{
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
 		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 		parser.WithParagraphTransformers(util.Prioritized(linkReferenceFilter{}, 100)),
 		parser.WithAttribute(),
-	)
+	}, extra...)...)
 }
 
 // linkReferenceFilter runs goldmark's link reference transformer only on
@@ -251,7 +280,11 @@ func (r *Renderer) Render(in Input) (Output, []diag.Diagnostic) {
 		return Output{}, []diag.Diagnostic{*d}
 	}
 	doc := r.withoutLinks.Parse(text.NewReader(in.Source))
-	a := r.analyse(in, doc, candidatesIn(in.Source))
+	var candidates [][]byte
+	if r.linkify {
+		candidates = candidatesIn(in.Source)
+	}
+	a := r.analyse(in, doc, candidates)
 	if a.mayLink {
 		doc = r.md.Parser().Parse(text.NewReader(in.Source))
 		a = r.analyse(in, doc, nil)
@@ -317,7 +350,10 @@ func (r *Renderer) renderExcerpt(buf *buffer, source []byte, p ast.Node) []byte 
 	buf.w.Reset(&buf.Buffer)
 	_ = r.md.Renderer().Render(buf.w, source, p)
 	html := bytes.TrimSpace(buf.Bytes())
-	html = bytes.TrimPrefix(html, []byte("<p>"))
+	// The paragraph's tag, with any attributes a kramdown list gave it.
+	if bytes.HasPrefix(html, []byte("<p>")) || bytes.HasPrefix(html, []byte("<p ")) {
+		html = html[bytes.IndexByte(html, '>')+1:]
+	}
 	html = bytes.TrimSuffix(html, []byte("</p>"))
 	return bytes.Clone(bytes.TrimSpace(html))
 }

@@ -130,7 +130,8 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 		if lexer := r.lexers.get(string(language)); lexer != nil {
 			highlighted, ok := r.boundedHighlight(n, lexer, code.String())
 			if ok {
-				_, _ = w.WriteString(`<pre class="chroma" tabindex="0"><code class="language-`)
+				writePre(w, n, "chroma")
+				_, _ = w.WriteString(`<code class="language-`)
 				_, _ = w.Write(util.EscapeHTML(language))
 				_, _ = w.WriteString(`" data-lang="`)
 				_, _ = w.Write(util.EscapeHTML(language))
@@ -144,9 +145,8 @@ func (r *nodeRenderer) renderFencedCode(w util.BufWriter, source []byte, node as
 
 	// The language class stays on code chroma does not know, so that
 	// client-side tools (diagrams, maths) can still find their blocks.
-	// Code blocks scroll sideways rather than wrap, so every one takes
-	// keyboard focus (tabindex="0") to be scrollable without a mouse.
-	_, _ = w.WriteString(`<pre tabindex="0"><code`)
+	writePre(w, n, "")
+	_, _ = w.WriteString("<code")
 	if len(language) > 0 {
 		_, _ = w.WriteString(` class="language-`)
 		_, _ = w.Write(util.EscapeHTML(language))
@@ -206,6 +206,50 @@ func (a *analyser) unhighlightedWarnings(doc ast.Node) {
 		}
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+// writePre writes a code block's <pre> tag with class, and with the
+// attributes a kramdown attribute list gave the block ({: .wide} after
+// the fence), its classes after class. Code blocks scroll sideways rather
+// than wrap, so every one takes keyboard focus (tabindex="0") to be
+// scrollable without a mouse.
+func writePre(w util.BufWriter, n ast.Node, class string) {
+	_, _ = w.WriteString("<pre")
+	if n.Attributes() == nil {
+		if class != "" {
+			_, _ = w.WriteString(` class="` + class + `"`)
+		}
+		_, _ = w.WriteString(` tabindex="0">`)
+		return
+	}
+	if extra, ok := n.AttributeString("class"); ok {
+		if b, ok := extra.([]byte); ok {
+			class = strings.TrimSpace(class + " " + string(b))
+		}
+	}
+	if class != "" {
+		_, _ = w.WriteString(` class="`)
+		_, _ = w.Write(util.EscapeHTML([]byte(class)))
+		_ = w.WriteByte('"')
+	}
+	if _, ok := n.AttributeString("tabindex"); !ok {
+		_, _ = w.WriteString(` tabindex="0"`)
+	}
+	for _, a := range n.Attributes() {
+		if string(a.Name) == "class" {
+			continue
+		}
+		// Only an attribute list's values are []byte; the marks this
+		// package sets for itself (unhighlighted) are not written.
+		if b, ok := a.Value.([]byte); ok {
+			_ = w.WriteByte(' ')
+			_, _ = w.Write(a.Name)
+			_, _ = w.WriteString(`="`)
+			_, _ = w.Write(util.EscapeHTML(b))
+			_ = w.WriteByte('"')
+		}
+	}
+	_ = w.WriteByte('>')
 }
 
 // cachedHighlight is highlight through the HighlightCache, if there is one.

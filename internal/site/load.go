@@ -64,7 +64,11 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	diags.Add(tds...)
 	b.theme = th
 	b.liquid = liquid.New(liquid.Options{Includes: b.includes(cfg), IncludesDir: cfg.IncludesDir, Source: b.fsys})
-	b.md = markdown.New(markdown.Options{Highlights: b.hl, Image: func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info }})
+	b.md = markdown.New(markdown.Options{
+		Highlights: b.hl,
+		Image:      func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info },
+		Kramdown:   cfg.Markdown == config.MarkdownKramdown,
+	})
 	b.images.reset()
 
 	posts, pds := content.Load(b.fsys, cfg, true)
