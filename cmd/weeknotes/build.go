@@ -35,7 +35,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	baseURL := fl.String("base-url", "", "`URL` to use instead of the configured url, e.g. https://example.org/blog")
 	strict := fl.Bool("strict", false, "fail on warnings too")
 	quiet := fl.Bool("quiet", false, "print errors only")
-	noCache := fl.Bool("no-cache", false, "neither read nor write the highlighted-code cache in <source>/"+site.CacheDirName)
+	noCache := fl.Bool("no-cache", false, "neither read nor write <source>/"+site.CacheDirName+": the highlighted-code cache and the build state, with which a build renders only what changed since the last")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the build to `FILE`, for go tool pprof")
 	rest, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {
@@ -84,6 +84,10 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailure
 	}
 	printDiagnostics(stderr, res.Diagnostics, *quiet)
+	if res.StateNote != "" && !*quiet {
+		// Once: the build after this one saves a state it can use.
+		fmt.Fprintf(stderr, "note: %s\n", res.StateNote)
+	}
 	ws := res.Written
 	if !*quiet {
 		_, warns := diag.Count(res.Diagnostics)

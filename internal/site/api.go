@@ -30,8 +30,10 @@ type Options struct {
 	// names the written file. For one-shot builds of large sites.
 	StreamTo string
 
-	// CacheDir, when set, is where builds keep highlighted code between
-	// runs, usually <Source>/.weeknotes-cache. "" keeps it in memory only.
+	// CacheDir, when set, is where builds keep highlighted code and the
+	// build state between runs, usually <Source>/.weeknotes-cache: with
+	// it, the first build of a run renders only what changed since the
+	// last successful full build. "" keeps everything in memory only.
 	CacheDir string
 }
 
@@ -50,6 +52,7 @@ type Stats struct {
 	Pages    int           // rendered pages
 	Files    int           // output files in all, including copies
 	Rendered int           // pages actually rendered this time (fewer in incremental builds)
+	Bodies   int           // post bodies rendered this time (the others were kept, or taken from the saved state)
 	Duration time.Duration // wall time of the build
 }
 
@@ -60,4 +63,13 @@ type Result struct {
 	Stats       Stats
 	Changed     []string   // output paths added, changed or removed since the previous build of this Builder, sorted
 	Written     WriteStats // with Options.StreamTo: what was written to disk
+
+	// NoChange is set when the saved build state showed that no input
+	// changed and the output folder is still the one written: nothing was
+	// rendered or written.
+	NoChange bool
+	// StateNote says why the saved build state (see Options.CacheDir) was
+	// not used, or could not be saved; "" when it was, or there was none.
+	// Print it once: the build itself is complete either way.
+	StateNote string
 }

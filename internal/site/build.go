@@ -51,6 +51,10 @@ type Builder struct {
 	last        *Output               // the last good output
 	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
 	forceAll    bool                  // the next build must be full (the previous one failed early)
+
+	warmTried  bool  // the saved state was looked at, by the first build
+	warm       *warm // what the first build takes from the saved state, until applied
+	lastOnDisk bool  // last and prints were read from the saved state: the files are in the output folder
 }
 
 // postState is everything the builder knows about one source file.
@@ -115,13 +119,19 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		// happens, a later build must start afresh.
 		defer func() { b.forceAll = true }()
 	}
-	r := &run{ctx: ctx, start: time.Now(), changed: make(map[string]bool, len(changed))}
+	r := &run{ctx: ctx, start: time.Now(), changed: make(map[string]bool, len(changed)), now: b.opts.Now}
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
 	defer r.abortStaging() // removes staged files unless committed
 	for _, c := range changed {
 		r.changed[c] = true
 	}
 	r.full = changed == nil || b.cfg == nil || b.forceAll || b.needsFull(changed)
 	b.forceAll = false
+	if res := b.startInputs(r); res != nil {
+		return res, nil
+	}
 
 	if err := b.load(r, changed); err != nil {
 		return nil, err
@@ -155,6 +165,14 @@ type run struct {
 	site   *SiteData  // what templates see
 	jobs   []*pageJob // every page of the site
 	global uint64     // fingerprint of what every page shows
+
+	// With Options.CacheDir: the inputs' fingerprints, taken before any
+	// was read, and what the saved state gave or why it gave nothing.
+	inputs    map[string]inputPrint
+	scanTime  int64
+	restored  int    // posts whose rendering came from the saved state
+	bodies    int    // post bodies rendered
+	stateNote string // why the saved state was not used; "" when it was, or there was none
 
 	stage  *staging          // where pages go as they render, with Options.StreamTo
 	out    *Output           // the built site
@@ -191,16 +209,13 @@ func (b *Builder) load(r *run, changed []string) error {
 		b.forceAll = true
 		return &diag.BuildError{Diagnostics: r.diags.Sorted()}
 	}
+	b.applyWarm(r)
 	return nil
 }
 
 // resolve decides which posts are in this build and where each goes, and
 // indexes every post for the links between them.
 func (b *Builder) resolve(r *run) {
-	r.now = b.opts.Now
-	if r.now.IsZero() {
-		r.now = time.Now()
-	}
 	r.states = b.sortedStates()
 	// Problems of the configuration that leave posts worth checking are
 	// reported with the posts' own.
@@ -260,6 +275,7 @@ func (b *Builder) renderBodies(r *run) error {
 			toRender = append(toRender, ps)
 		}
 	}
+	r.bodies = len(toRender)
 	siteVars := b.liquidSiteVars()
 	if err := parallel(r.ctx, toRender, func(ps *postState) { b.renderBody(ps, r.ix, siteVars) }); err != nil {
 		return err
@@ -271,7 +287,9 @@ func (b *Builder) renderBodies(r *run) error {
 		// Every code block is highlighted by now. Only full builds write
 		// the cache: the preview's incremental rebuilds keep it in memory,
 		// where a save would cost milliseconds of every keystroke-to-reload.
-		b.hl.save(b.opts.CacheDir, true)
+		// Bodies taken from the saved state used their blocks without
+		// asking for them: keep every block then.
+		b.hl.save(b.opts.CacheDir, r.restored == 0)
 	}
 	if b.opts.StreamTo != "" {
 		// As with the sources: a one-shot build has no more use for the
@@ -371,7 +389,7 @@ func (b *Builder) generatedWork(r *run, gens []genJob) []func() {
 			continue
 		}
 		r.prints[g.out] = g.print
-		if f := b.kept(g.out, g.print); f != nil && f.Data != nil {
+		if f := b.kept(g.out, g.print); f != nil && (f.Data != nil || b.lastOnDisk) {
 			r.out.Files[g.out] = f
 			continue
 		}
@@ -463,10 +481,19 @@ func (b *Builder) write(r *run) (*Result, error) {
 			Pages:    len(r.jobs),
 			Files:    len(r.out.Files),
 			Rendered: len(r.todo),
+			Bodies:   r.bodies,
 		},
 		Written: written,
 	}
-	b.last, b.prints = r.out, r.prints
+	b.last, b.prints, b.lastOnDisk = r.out, r.prints, false
+	if r.stateNote != "" {
+		res.StateNote = "the saved build state was not used: " + r.stateNote
+	}
+	if r.inputs != nil {
+		if err := b.writeState(r); err != nil {
+			res.StateNote = strings.TrimPrefix(res.StateNote+"; ", "; ") + err.Error()
+		}
+	}
 	res.Stats.Duration = time.Since(r.start)
 	return res, nil
 }

@@ -34,6 +34,23 @@ func writeCache(t *testing.T, dir string, f cacheFile) {
 	if err := os.WriteFile(filepath.Join(dir, highlightFile), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	forgetBuildState(t, dir)
+}
+
+// forgetBuildState removes the build state from a cache folder, so that
+// the next build renders every body (and looks its code up in the
+// highlight cache) rather than taking the bodies saved.
+func forgetBuildState(t *testing.T, cache string) {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(cache, "*.state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if err := os.Remove(n); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestHighlightCache shows that highlighted code is kept between runs and
@@ -79,6 +96,7 @@ func TestHighlightCache(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(cache, highlightFile), []byte("not a cache"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	forgetBuildState(t, cache)
 	res, err = build(t, dir, Options{CacheDir: cache})
 	if err != nil {
 		t.Fatal(err)

@@ -196,7 +196,8 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 func (b *Builder) globalPrint(included []*postState) uint64 {
 	g := newHasher()
 	g.u64(b.theme.hash)
-	g.str(fmt.Sprintf("%+v|%v|%v", *b.cfg, b.opts.Preview, b.opts.Drafts))
+	g.u64(configPrint(b.cfg))
+	g.str(fmt.Sprintf("%v|%v", b.opts.Preview, b.opts.Drafts))
 	for _, ps := range included {
 		g.u64(ps.metaHash())
 		if e := ps.data.Episode; e != nil {

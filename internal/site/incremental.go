@@ -1,0 +1,327 @@
+package site
+
+import (
+	"bufio"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/content"
+	"github.com/weeknotes/weeknotes/internal/fileio"
+)
+
+// Incremental builds across runs: a full build with Options.CacheDir
+// fingerprints every input before it reads any, and once it has succeeded
+// saves what it rendered (see state.go). The next run's first build
+// compares the inputs with those fingerprints and:
+//   - when nothing changed, the output folder is the one that build
+//     wrote, and no post has come of age, it returns at once, writing
+//     nothing;
+//   - otherwise it loads the site afresh but takes every post's rendered
+//     body whose source is unchanged, and every page whose fingerprint is
+//     unchanged from the output folder, so that only what a change affects
+//     is rendered.
+// A state it cannot trust (another binary, other options, a damaged file,
+// a changed configuration or theme, a change to an input the incremental
+// path does not know) is ignored, and Result.StateNote says why.
+
+// warm is what the first build of a Builder took from the saved state.
+type warm struct {
+	state   *buildState
+	changed []string // input paths changed since the state was saved
+}
+
+// stateNames are the files of the state for this Builder's options.
+func (b *Builder) stateNames() (small, bodies string) {
+	h := newHasher()
+	h.str(b.optionsKey())
+	key := strconv.FormatUint(h.sum(), 16)
+	return "build-" + key + ".state", "bodies-" + key + ".state"
+}
+
+// optionsKey is every option that shapes the output.
+func (b *Builder) optionsKey() string {
+	o := b.opts
+	return fmt.Sprintf("drafts=%v future=%v preview=%v baseurl=%q", o.Drafts, o.Future, o.Preview, o.BaseURL)
+}
+
+// destAbs is the output folder, absolute, or "" when the build keeps
+// pages in memory.
+func (b *Builder) destAbs() string {
+	if b.opts.StreamTo == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(b.opts.StreamTo)
+	if err != nil {
+		return ""
+	}
+	return abs
+}
+
+// scanSkips are the folders under the source that are not inputs.
+func (b *Builder) scanSkips() []string {
+	return []string{b.opts.CacheDir, b.opts.StreamTo}
+}
+
+// readState loads the small state file, or explains why it cannot be used;
+// a missing file needs no explanation.
+func (b *Builder) readState() (*buildState, string) {
+	small, _ := b.stateNames()
+	data, err := readStateFile(b.opts.CacheDir, small)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, ""
+		}
+		return nil, fmt.Sprintf("cannot read the build state (%v)", err)
+	}
+	st, err := decodeBuildState(data)
+	switch {
+	case err != nil:
+		return nil, "the build state is damaged"
+	case st.Identity != binaryIdentity():
+		return nil, "the build state was saved by another version of weeknotes"
+	case st.Options != b.optionsKey():
+		return nil, "the build state was saved with other options"
+	}
+	return st, ""
+}
+
+// startInputs fingerprints the inputs of a full build with a cache
+// folder, before anything reads them; the first build of a Builder also
+// looks at the saved state (startWarm).
+func (b *Builder) startInputs(r *run) *Result {
+	if !r.full || b.opts.CacheDir == "" {
+		return nil
+	}
+	if !b.warmTried {
+		b.warmTried = true
+		return b.startWarm(r)
+	}
+	r.inputs, r.scanTime = scanInputs(b.opts.Source, b.scanSkips(), nil)
+	return nil
+}
+
+// startWarm runs before the first build of a Builder with a cache folder:
+// it fingerprints the inputs and compares them with the saved state. It
+// returns a result when nothing changed and nothing need be written.
+func (b *Builder) startWarm(r *run) *Result {
+	st, note := b.readState()
+	r.stateNote = note
+	r.inputs, r.scanTime = scanInputs(b.opts.Source, b.scanSkips(), st)
+	if st == nil {
+		return nil
+	}
+	w := &warm{state: st, changed: diffInputs(st.Inputs, r.inputs)}
+	if len(w.changed) == 0 && b.unchangedOutput(st, r.now) {
+		return b.noChangeResult(r, st)
+	}
+	b.warm = w
+	for _, c := range w.changed {
+		r.changed[c] = true
+	}
+	return nil
+}
+
+// unchangedOutput reports whether the output folder is the one the state
+// describes and no post has come of age since: the marker, which lists
+// every file written, is the one that build wrote.
+func (b *Builder) unchangedOutput(st *buildState, now time.Time) bool {
+	if st.ValidUntil != 0 && !now.Before(time.Unix(0, st.ValidUntil)) {
+		return false
+	}
+	return b.destMatches(st)
+}
+
+// destMatches reports whether the output folder is the state's and holds
+// what it recorded: the same marker (which lists every file written) and
+// every recorded file at its recorded size. A file changed in place at the
+// same size is not noticed; the output folder is the build's, not the
+// author's.
+func (b *Builder) destMatches(st *buildState) bool {
+	dest := b.destAbs()
+	if dest == "" || dest != st.Dest || markerHash(dest) != st.Marker {
+		return false
+	}
+	paths := sortedKeys(st.Pages)
+	var bad atomic.Bool
+	_ = parallelPlain(paths, func(p string) {
+		if bad.Load() {
+			return
+		}
+		info, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(p)))
+		if err != nil || !info.Mode().IsRegular() || info.Size() != st.Pages[p].Size {
+			bad.Store(true)
+		}
+	})
+	return !bad.Load()
+}
+
+func markerHash(dest string) uint64 {
+	data, err := fileio.ReadFile(filepath.Join(dest, MarkerFile))
+	if err != nil {
+		return 0
+	}
+	return hashBytes(data)
+}
+
+// noChangeResult is the result of a build that found nothing to do.
+func (b *Builder) noChangeResult(r *run, st *buildState) *Result {
+	out := &Output{Files: make(map[string]*File, len(st.Pages))}
+	for p, pg := range st.Pages {
+		out.Files[p] = &File{Size: pg.Size, Hash: pg.Hash, Source: filepath.Join(st.Dest, filepath.FromSlash(p))}
+	}
+	stats := st.Stats
+	stats.Duration = time.Since(r.start)
+	b.forceAll = true // the Builder holds none of the site
+	return &Result{
+		Output:      out,
+		Diagnostics: st.Diags,
+		Stats:       stats,
+		Written:     WriteStats{Unchanged: st.Stats.Files},
+		NoChange:    true,
+	}
+}
+
+// applyWarm runs after a full load: it checks that the configuration and
+// theme are those of the saved state and that every changed input is one
+// the incremental path knows, then gives each post its saved rendering and,
+// when the output folder is the state's, each page its saved fingerprint.
+func (b *Builder) applyWarm(r *run) {
+	w := b.warm
+	b.warm = nil
+	if w == nil {
+		return
+	}
+	st := w.state
+	switch {
+	case st.Config != configPrint(b.cfg):
+		r.stateNote = "the configuration changed since the last build"
+		return
+	case st.Theme != b.theme.hash:
+		r.stateNote = "the templates changed since the last build"
+		return
+	}
+	for _, c := range w.changed {
+		if !b.incrementalInput(c) {
+			r.stateNote = c + " changed since the last build"
+			return
+		}
+	}
+	_, bodiesName := b.stateNames()
+	data, err := readStateFile(b.opts.CacheDir, bodiesName)
+	if err != nil {
+		r.stateNote = "the saved bodies cannot be read"
+		return
+	}
+	bodies, err := decodeBodies(data, st.Bodies)
+	if err != nil {
+		r.stateNote = "the saved bodies are damaged"
+		return
+	}
+	for p, ps := range b.posts {
+		if bs := bodies[p]; bs != nil && bs.RenderedOf == ps.post.Hash {
+			ps.restore(bs)
+			r.restored++
+		}
+	}
+	if b.destMatches(st) {
+		b.restorePages(st)
+	}
+}
+
+// incrementalInput reports whether a change to the site path p can be
+// followed without building everything: posts and static files can.
+func (b *Builder) incrementalInput(p string) bool {
+	cfg := b.cfg
+	if p == cfg.File || isConfigName(p) || within(p, cfg.TemplatesDir) || within(p, cfg.IncludesDir) {
+		return false
+	}
+	return within(p, cfg.PostsDir) || within(p, cfg.DraftsDir) || within(p, cfg.StaticDir) || content.IsPostPath(cfg, p)
+}
+
+// configPrint fingerprints the loaded configuration. Its time zone is
+// named, not printed as a pointer, so that the same file gives the same
+// fingerprint in every process.
+func configPrint(cfg *config.Config) uint64 {
+	c := *cfg
+	zone := c.Location.String()
+	c.Location = nil
+	return hashString(fmt.Sprintf("%+v|%s", c, zone))
+}
+
+// restore gives a post the rendering saved for the same source.
+func (ps *postState) restore(bs *bodyState) {
+	ps.rendered, ps.renderedOf = true, bs.RenderedOf
+	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(bs.HTML), template.HTML(bs.Excerpt), bs.Text, bs.Words
+	ps.asked, ps.reads, ps.renderDiags = bs.Asked, bs.Reads, bs.Diags
+	ps.contentHash, ps.excerptHash = bs.ContentHash, bs.ExcerptHash
+}
+
+// restorePages makes the saved pages the previous build's output: files
+// in the output folder, to be kept while their fingerprints hold.
+func (b *Builder) restorePages(st *buildState) {
+	b.prints = make(map[string]uint64, len(st.Pages))
+	b.last = &Output{Files: make(map[string]*File, len(st.Pages))}
+	for p, pg := range st.Pages {
+		b.prints[p] = pg.Print
+		b.last.Files[p] = &File{Size: pg.Size, Hash: pg.Hash, Source: filepath.Join(st.Dest, filepath.FromSlash(p))}
+	}
+	b.lastOnDisk = true
+}
+
+// stateOf makes the state to save from a finished build.
+func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
+	st := &buildState{
+		Identity: binaryIdentity(), Options: b.optionsKey(),
+		Config: configPrint(b.cfg), Theme: b.theme.hash,
+		ScanTime: r.scanTime, Dest: b.destAbs(), Inputs: r.inputs,
+		Pages: make(map[string]pagePrint, len(r.prints)),
+		Diags: r.diags.Sorted(),
+		Stats: Stats{Posts: len(r.included), Drafts: countDrafts(r.states, r.included), Pages: len(r.jobs), Files: len(r.out.Files)},
+	}
+	for p, print := range r.prints {
+		if f := r.out.Files[p]; f != nil {
+			st.Pages[p] = pagePrint{Print: print, Size: f.Size, Hash: f.Hash}
+		}
+	}
+	for _, ps := range r.states {
+		if p := ps.post; ps.future && p.HasDate && (st.ValidUntil == 0 || p.Date.UnixNano() < st.ValidUntil) {
+			st.ValidUntil = p.Date.UnixNano()
+		}
+	}
+	bodies := make(map[string]*bodyState, len(r.included))
+	for _, ps := range r.included {
+		if !ps.rendered {
+			continue
+		}
+		bodies[ps.post.Path] = &bodyState{
+			RenderedOf: ps.renderedOf, HTML: string(ps.html), Excerpt: string(ps.excerpt), Text: ps.text, Words: ps.words,
+			Asked: ps.asked, Reads: ps.reads, Diags: ps.renderDiags, ContentHash: ps.contentHash, ExcerptHash: ps.excerptHash,
+		}
+	}
+	return st, bodies
+}
+
+// writeState saves a finished full build's state: the bodies first, then
+// the small file that vouches for them.
+func (b *Builder) writeState(r *run) error {
+	st, bodies := b.stateOf(r)
+	small, bodiesName := b.stateNames()
+	err := writeStateFile(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) error {
+		sum, err := encodeBodies(w, bodies)
+		st.Bodies = sum
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if st.Dest != "" {
+		st.Marker = markerHash(st.Dest)
+	}
+	return writeStateFile(b.opts.CacheDir, small, st.encode)
+}

@@ -1,0 +1,421 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// stateSite writes a small site for the build-state tests: posts with
+// tags, code, links between them and series places, an image, a site
+// template of its own and a configuration.
+func stateSite(t *testing.T, posts int) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeSource(t, dir, "weeknotes.yaml", "title: State test\nurl: https://example.org\nauthor: Ann\npaginate: 4\n")
+	writeSource(t, dir, "templates/partials/footer.html", "<footer>Footer one</footer>\n")
+	writeSource(t, dir, "static/img/a.svg", `<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"></svg>`)
+	for i := range posts {
+		writeSource(t, dir, postName(i), postText(i, fmt.Sprintf("Post %d", i), fmt.Sprintf("2024-%02d-%02d", 1+i%12, 1+i%27), []string{"t" + fmt.Sprint(i%3)}, i%4 == 0, "Body of post "+fmt.Sprint(i)+"."))
+	}
+	return dir
+}
+
+func postName(i int) string { return fmt.Sprintf("content/posts/p%03d.md", i) }
+
+// postText is one post's source. Post 0 is linked to from every other and
+// never deleted or renamed, so that every build of the site succeeds.
+func postText(i int, title, date string, tags []string, inSeries bool, body string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: %q\ndate: %s\ntags: [%s]\n", title, date, strings.Join(tags, ", "))
+	if inSeries {
+		fmt.Fprintf(&b, "series: Weeknotes\nepisode: %d\n", i/4+1)
+	}
+	b.WriteString("---\n\n" + body + "\n\n")
+	if i != 0 {
+		b.WriteString("See [the first]({% post_url p000 %}).\n\n")
+	}
+	if i%5 == 0 {
+		b.WriteString("![An image](/static/img/a.svg)\n\n```go\nfunc main() { println(" + fmt.Sprint(i) + ") }\n```\n")
+	}
+	return b.String()
+}
+
+// readTree returns every file under dir, by slash path.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// sameTrees reports the first differences between two output folders.
+func sameTrees(t *testing.T, step string, got, want string) {
+	t.Helper()
+	g, w := readTree(t, got), readTree(t, want)
+	var diffs []string
+	for p, data := range w {
+		if g[p] != data {
+			diffs = append(diffs, p+": "+firstDiff(data, g[p]))
+		}
+	}
+	for p := range g {
+		if _, ok := w[p]; !ok {
+			diffs = append(diffs, p+": not in the clean build")
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		t.Fatalf("%s: the incremental build differs from a clean one in %d files, e.g.\n%s", step, len(diffs), strings.Join(diffs[:min(5, len(diffs))], "\n"))
+	}
+}
+
+// stateBuild builds dir into dest as a new process would, with the
+// state in cache (or none when cache is "").
+func stateBuild(t *testing.T, dir, dest, cache string) *Result {
+	t.Helper()
+	res, err := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime, StreamTo: dest, CacheDir: cache}).Build(context.Background(), nil)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return res
+}
+
+// TestStateRandomEdits makes a series of random edits of every kind to a
+// site and builds after each, once from the saved state into the same
+// folder and once from nothing into a new one: the two trees must be the
+// same bytes. Edits to posts must be followed from the state (fewer pages
+// rendered than the site has); edits to the configuration and templates
+// must make the build ignore it, and say so.
+func TestStateRandomEdits(t *testing.T) {
+	dir := stateSite(t, 24)
+	dest := filepath.Join(dir, "site")
+	cache := filepath.Join(dir, CacheDirName)
+	stateBuild(t, dir, dest, cache)
+	rng := rand.New(rand.NewPCG(17, 2026))
+	alive := map[int]bool{}
+	for i := range 24 {
+		alive[i] = true
+	}
+	next := 24
+	pick := func() int { // any post but the first, which others link to
+		var ids []int
+		for i := range alive {
+			if i != 0 {
+				ids = append(ids, i)
+			}
+		}
+		sort.Ints(ids)
+		return ids[rng.IntN(len(ids))]
+	}
+	edits := []struct {
+		kind      string
+		followed  bool // the state is used, not ignored
+		apply     func(i int)
+		needsPost bool
+	}{
+		{"body", true, func(i int) { rewritePost(t, dir, i, "", "", nil, "Edited body "+fmt.Sprint(rng.IntN(1000))+".") }, true},
+		{"title", true, func(i int) { rewritePost(t, dir, i, "Retitled "+fmt.Sprint(rng.IntN(1000)), "", nil, "") }, true},
+		{"date", true, func(i int) {
+			rewritePost(t, dir, i, "", fmt.Sprintf("2023-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(27)), nil, "")
+		}, true},
+		{"tag", true, func(i int) { rewritePost(t, dir, i, "", "", []string{"t" + fmt.Sprint(rng.IntN(5))}, "") }, true},
+		{"series marker", true, func(i int) {
+			src := readSource(t, dir, postName(i))
+			if strings.Contains(src, "series: Weeknotes\n") {
+				src = strings.Replace(src, "series: Weeknotes\n", "", 1)
+			} else {
+				src = strings.Replace(src, "---\n\n", "series: Weeknotes\nepisode: 40\n---\n\n", 1)
+			}
+			writeSource(t, dir, postName(i), src)
+		}, true},
+		{"delete", true, func(i int) {
+			if err := os.Remove(filepath.Join(dir, postName(i))); err != nil {
+				t.Fatal(err)
+			}
+			delete(alive, i)
+		}, true},
+		{"rename", true, func(i int) {
+			if err := os.Rename(filepath.Join(dir, postName(i)), filepath.Join(dir, postName(next))); err != nil {
+				t.Fatal(err)
+			}
+			delete(alive, i)
+			alive[next] = true
+			next++
+		}, true},
+		{"new post", true, func(int) {
+			writeSource(t, dir, postName(next), postText(next, "New "+fmt.Sprint(next), "2024-06-15", []string{"t1"}, false, "A new post."))
+			alive[next] = true
+			next++
+		}, false},
+		{"image", true, func(int) {
+			writeSource(t, dir, "static/img/a.svg", fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="3"></svg>`, 5+rng.IntN(50)))
+		}, false},
+		{"template", false, func(int) {
+			writeSource(t, dir, "templates/partials/footer.html", fmt.Sprintf("<footer>Footer %d</footer>\n", rng.IntN(1000)))
+		}, false},
+		{"configuration", false, func(int) {
+			writeSource(t, dir, "weeknotes.yaml", fmt.Sprintf("title: State test %d\nurl: https://example.org\nauthor: Ann\npaginate: 4\n", rng.IntN(1000)))
+		}, false},
+	}
+	order := rng.Perm(len(edits))
+	for round := range 2 {
+		for _, k := range order {
+			e := edits[k]
+			target := 0
+			if e.needsPost {
+				target = pick()
+			}
+			e.apply(target)
+			step := fmt.Sprintf("round %d, %s of post %d", round, e.kind, target)
+			res := stateBuild(t, dir, dest, cache)
+			clean := filepath.Join(t.TempDir(), "site")
+			want := stateBuild(t, dir, clean, "")
+			sameTrees(t, step, dest, clean)
+			if e.followed && (res.StateNote != "" || res.Stats.Bodies >= want.Stats.Bodies) {
+				t.Errorf("%s: the state was not used: note %q, %d of %d bodies rendered", step, res.StateNote, res.Stats.Bodies, want.Stats.Bodies)
+			}
+			if !e.followed && res.StateNote == "" {
+				t.Errorf("%s: the build took the state without saying why it could not", step)
+			}
+		}
+	}
+}
+
+// rewritePost changes one post's title, date, tags or body, keeping the rest.
+func rewritePost(t *testing.T, dir string, i int, title, date string, tags []string, body string) {
+	t.Helper()
+	src := readSource(t, dir, postName(i))
+	lines := strings.Split(src, "\n")
+	for k, l := range lines {
+		switch {
+		case title != "" && strings.HasPrefix(l, "title: "):
+			lines[k] = fmt.Sprintf("title: %q", title)
+		case date != "" && strings.HasPrefix(l, "date: "):
+			lines[k] = "date: " + date
+		case tags != nil && strings.HasPrefix(l, "tags: "):
+			lines[k] = "tags: [" + strings.Join(tags, ", ") + "]"
+		case body != "" && strings.HasPrefix(l, "Body of post"), body != "" && strings.HasPrefix(l, "Edited body"):
+			lines[k] = body
+		}
+	}
+	writeSource(t, dir, postName(i), strings.Join(lines, "\n"))
+}
+
+func readSource(t *testing.T, dir, rel string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestStateNoChange shows that a build with nothing changed writes
+// nothing: it says so, and every file keeps its inode; and that one that
+// finds a file of the output gone builds again.
+func TestStateNoChange(t *testing.T) {
+	dir := stateSite(t, 8)
+	dest := filepath.Join(t.TempDir(), "site")
+	cache := filepath.Join(dir, CacheDirName)
+	first := stateBuild(t, dir, dest, cache)
+	before := inodes(t, dest)
+	res := stateBuild(t, dir, dest, cache)
+	if !res.NoChange || res.Written.Written != 0 || res.Stats.Rendered != 0 {
+		t.Errorf("no-change build: NoChange %v, %d written, %d rendered", res.NoChange, res.Written.Written, res.Stats.Rendered)
+	}
+	if res.Stats.Posts != first.Stats.Posts || res.Stats.Pages != first.Stats.Pages || res.Stats.Files != first.Stats.Files {
+		t.Errorf("no-change build reports %+v, the build before %+v", res.Stats, first.Stats)
+	}
+	if after := inodes(t, dest); !equalMaps(before, after) {
+		t.Error("a no-change build replaced files")
+	}
+
+	// A file of the output went: the build puts it back.
+	page := filepath.Join(dest, "index.html")
+	want, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(page); err != nil {
+		t.Fatal(err)
+	}
+	res = stateBuild(t, dir, dest, cache)
+	if got, err := os.ReadFile(page); res.NoChange || err != nil || !bytes.Equal(got, want) {
+		t.Errorf("after a page of the output was removed: NoChange %v, page %v", res.NoChange, err)
+	}
+	if res := stateBuild(t, dir, dest, cache); !res.NoChange {
+		t.Error("the build after that was not a no-change build")
+	}
+}
+
+func inodes(t *testing.T, dir string) map[string]uint64 {
+	t.Helper()
+	out := map[string]uint64{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			out[p] = st.Ino
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func equalMaps[K comparable, V comparable](a, b map[K]V) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestStateNotTrusted: a state the build cannot trust is ignored, said
+// once, and replaced, so that the build after uses the new one.
+func TestStateNotTrusted(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		spoil   func(t *testing.T, dir, cache string)
+		wantMsg string
+	}{
+		{"another binary", func(t *testing.T, dir, cache string) {
+			orig := binaryIdentity
+			binaryIdentity = func() string { return "another weeknotes" }
+			t.Cleanup(func() { binaryIdentity = orig })
+			stateBuild(t, dir, filepath.Join(dir, "site"), cache)
+			binaryIdentity = orig
+		}, "another version of weeknotes"},
+		{"damaged state", func(t *testing.T, dir, cache string) {
+			spoilFiles(t, cache, "build-*.state")
+		}, "damaged"},
+		{"damaged bodies", func(t *testing.T, dir, cache string) {
+			spoilFiles(t, cache, "bodies-*.state")
+		}, "bodies are damaged"},
+		{"configuration", func(t *testing.T, dir, cache string) {
+			writeSource(t, dir, "weeknotes.yaml", "title: Another title\nurl: https://example.org\nauthor: Ann\npaginate: 4\n")
+		}, "configuration changed"},
+		{"templates", func(t *testing.T, dir, cache string) {
+			writeSource(t, dir, "templates/partials/footer.html", "<footer>Another</footer>\n")
+		}, "templates changed"},
+		{"an input of another kind", func(t *testing.T, dir, cache string) {
+			writeSource(t, dir, "about.md", "---\ntitle: About\n---\nHello.\n")
+		}, "about.md changed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := stateSite(t, 6)
+			dest := filepath.Join(dir, "site")
+			cache := filepath.Join(dir, CacheDirName)
+			stateBuild(t, dir, dest, cache)
+			writeSource(t, dir, postName(1), postText(1, "Changed", "2024-02-02", nil, false, "Changed."))
+			tc.spoil(t, dir, cache)
+			res := stateBuild(t, dir, dest, cache)
+			if !strings.Contains(res.StateNote, tc.wantMsg) {
+				t.Errorf("note %q, want one saying %q", res.StateNote, tc.wantMsg)
+			}
+			clean := filepath.Join(t.TempDir(), "site")
+			stateBuild(t, dir, clean, "")
+			sameTrees(t, tc.name, dest, clean)
+			writeSource(t, dir, postName(2), postText(2, "Changed too", "2024-03-03", nil, false, "Changed too."))
+			if res := stateBuild(t, dir, dest, cache); res.StateNote != "" {
+				t.Errorf("the build after said %q again", res.StateNote)
+			}
+		})
+	}
+}
+
+// spoilFiles flips a byte in the middle of the files matching pattern.
+func spoilFiles(t *testing.T, dir, pattern string) {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(dir, pattern))
+	if len(names) == 0 {
+		t.Fatalf("no %s in %s", pattern, dir)
+	}
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)/2] ^= 0x20
+		if err := os.WriteFile(n, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestStateFileFormat round-trips both files, and holds the decoders to
+// all-or-nothing: every cut of a good file is refused.
+func TestStateFileFormat(t *testing.T) {
+	st := &buildState{
+		Identity: "id", Options: "opts", Config: 1, Theme: 2, ScanTime: 3, ValidUntil: 4, Dest: "/d", Marker: 5, Bodies: 6,
+		Inputs: map[string]inputPrint{"a.md": {Size: 10, MTime: 11, Hash: 12}, "b.md": {Size: 0, MTime: -1, Hash: 13}},
+		Pages:  map[string]pagePrint{"index.html": {Print: 20, Size: 21, Hash: 22}},
+		Stats:  Stats{Posts: 1, Drafts: 2, Pages: 3, Files: 4},
+	}
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := st.encode(w); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeBuildState(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(st) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, st)
+	}
+	for n := range buf.Len() {
+		if _, err := decodeBuildState(buf.Bytes()[:n]); err == nil {
+			t.Fatalf("a state cut to %d bytes was accepted", n)
+		}
+	}
+	bodies := map[string]*bodyState{"a.md": {RenderedOf: 1, HTML: "<p>a</p>", Excerpt: "a", Text: "a", Words: 1, Asked: map[string]string{"post:x": "/x/"}, Reads: []string{"static/i.png"}, ContentHash: 2, ExcerptHash: 3}}
+	buf.Reset()
+	w = bufio.NewWriter(&buf)
+	sum, err := encodeBodies(w, bodies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotBodies, err := decodeBodies(buf.Bytes(), sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*gotBodies["a.md"]) != fmt.Sprint(*bodies["a.md"]) {
+		t.Errorf("bodies round trip: got %+v", *gotBodies["a.md"])
+	}
+	if _, err := decodeBodies(buf.Bytes(), sum+1); err == nil {
+		t.Error("bodies of another build were accepted")
+	}
+}

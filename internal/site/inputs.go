@@ -1,0 +1,138 @@
+package site
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/weeknotes/weeknotes/internal/fileio"
+)
+
+// trustWindow is how long before a scan a file must have last changed for
+// its size and modification time to stand in for its bytes. A file
+// written in the same clock tick as the scan can change again without its
+// time moving, so younger files are read and hashed every time.
+const trustWindow = time.Second
+
+// scanInputs fingerprints every file under the site's root that a build
+// may read: all of them, whatever kind of input they are, except the
+// output folder, the cache folder and version-control folders. A file
+// whose size and modification time match prev (and which is older than
+// prev's scan by trustWindow) keeps prev's hash without being read.
+func scanInputs(root string, skip []string, prev *buildState) (map[string]inputPrint, int64) {
+	scanTime := time.Now().UnixNano()
+	skipped := map[string]bool{}
+	for _, s := range skip {
+		if s != "" {
+			if abs, err := filepath.Abs(s); err == nil {
+				skipped[abs] = true
+			}
+		}
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return map[string]inputPrint{}, scanTime
+	}
+	type entry struct {
+		rel  string
+		info fs.FileInfo
+	}
+	var entries []entry
+	_ = filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // the build reports what it cannot read
+		}
+		if d.IsDir() {
+			if p != absRoot && (skipped[p] || d.Name() == ".git" || d.Name() == ".hg" || d.Name() == ".svn") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(absRoot, p)
+		entries = append(entries, entry{filepath.ToSlash(rel), info})
+		return nil
+	})
+	prints := make([]inputPrint, len(entries))
+	var trusted map[string]inputPrint
+	var trustBefore int64
+	if prev != nil {
+		trusted, trustBefore = prev.Inputs, prev.ScanTime-int64(trustWindow)
+	}
+	work := make([]int, len(entries))
+	for i := range work {
+		work[i] = i
+	}
+	_ = parallelPlain(work, func(i int) {
+		e := entries[i]
+		in := inputPrint{Size: e.info.Size(), MTime: e.info.ModTime().UnixNano()}
+		if old, ok := trusted[e.rel]; ok && old.Size == in.Size && old.MTime == in.MTime && in.MTime < trustBefore {
+			prints[i] = old
+			return
+		}
+		if e.info.Mode().IsRegular() {
+			if data, err := fileio.ReadFile(filepath.Join(absRoot, filepath.FromSlash(e.rel))); err == nil {
+				in.Hash = xxhash.Sum64(data)
+			}
+		} else {
+			// A link or a special file: its target or kind is what it is.
+			target, _ := os.Readlink(filepath.Join(absRoot, filepath.FromSlash(e.rel)))
+			in.Hash = xxhash.Sum64String(e.info.Mode().String() + "|" + target)
+		}
+		prints[i] = in
+	})
+	out := make(map[string]inputPrint, len(entries))
+	for i, e := range entries {
+		out[e.rel] = prints[i]
+	}
+	return out, scanTime
+}
+
+// diffInputs lists the paths added, changed or removed between two scans,
+// sorted.
+func diffInputs(old, cur map[string]inputPrint) []string {
+	var changed []string
+	for p, in := range cur {
+		if o, ok := old[p]; !ok || o.Hash != in.Hash || o.Size != in.Size {
+			changed = append(changed, p)
+		}
+	}
+	for p := range old {
+		if _, ok := cur[p]; !ok {
+			changed = append(changed, p)
+		}
+	}
+	sort.Strings(changed)
+	return changed
+}
+
+// parallelPlain runs fn on every item on all cores.
+func parallelPlain[T any](items []T, fn func(T)) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for range min(8, max(1, len(items))) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(items) {
+					return
+				}
+				fn(items[i])
+			}
+		})
+	}
+	wg.Wait()
+	return nil
+}
