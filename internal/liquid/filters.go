@@ -42,7 +42,8 @@ func addJekyllFilters(fd filters.FilterDictionary, siteURL, baseURL string) {
 		return formatDate(date, "January", kind(""), style(""))
 	})
 	fd.AddFilter("date_to_xmlschema", func(date any) (any, error) {
-		return formatTime(date, time.RFC3339)
+		// Ruby's xmlschema writes Jekyll's local times as +00:00, never Z.
+		return formatTime(date, "2006-01-02T15:04:05-07:00")
 	})
 	fd.AddFilter("date_to_rfc822", func(date any) (any, error) {
 		return formatTime(date, "Mon, 02 Jan 2006 15:04:05 -0700")

@@ -12,7 +12,7 @@ func TestJekyllFilters(t *testing.T) {
 		{name: "date_to_string", body: "{{ page.date | date_to_string }}|{{ page.date | date_to_string: 'ordinal' }}|{{ page.date | date_to_string: 'ordinal', 'US' }}", want: "17 Jan 2021|17th Jan 2021|Jan 17th, 2021"},
 		{name: "date_to_string from text", body: "{{ '2021-01-02' | date_to_string: 'ordinal' }}", want: "2nd Jan 2021"},
 		{name: "date_to_long_string", body: "{{ page.date | date_to_long_string }}", want: "17 January 2021"},
-		{name: "date_to_xmlschema", body: "{{ page.date | date_to_xmlschema }}", want: "2021-01-17T09:30:00Z"},
+		{name: "date_to_xmlschema", body: "{{ page.date | date_to_xmlschema }}", want: "2021-01-17T09:30:00+00:00"},
 		{name: "date_to_rfc822", body: "{{ page.date | date_to_rfc822 }}", want: "Sun, 17 Jan 2021 09:30:00 +0000"},
 		{name: "xml_escape", body: `{{ "Tom & Jerry's <show>" | xml_escape }}`, want: "Tom &amp; Jerry&#39;s &lt;show&gt;"},
 		{name: "cgi_escape", body: "{{ 'a b&c=d' | cgi_escape }}", want: "a+b%26c%3Dd"},

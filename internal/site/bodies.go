@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"sync"
 
+	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/liquid"
 	"github.com/weeknotes/weeknotes/internal/markdown"
@@ -47,6 +49,8 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(out.HTML), template.HTML(out.Excerpt), out.Text, out.WordCount
 	if p.Excerpt != "" {
 		ps.excerpt = template.HTML(html.EscapeString(p.Excerpt))
+	} else if sep := b.excerptSeparator(p); sep != "" {
+		ps.excerpt = b.excerptBefore(p, body, sep, template.HTML(out.HTML))
 	}
 	ps.renderDiags = ds
 	ps.asked = r.asked
@@ -97,4 +101,28 @@ func (b *Builder) liquidSiteVars() map[string]any {
 	vars["baseurl"] = cfg.BaseURL
 	vars["lang"] = cfg.Language
 	return vars
+}
+
+// excerptSeparator is the post's excerpt_separator, else the site's, as in
+// Jekyll; "" when neither is set (the excerpt is then the first paragraph,
+// which is what Jekyll's default separator, a blank line, gives).
+func (b *Builder) excerptSeparator(p *content.Post) string {
+	for _, params := range []map[string]any{p.Params, b.cfg.Params} {
+		if s, ok := params["excerpt_separator"].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// excerptBefore renders what comes before the separator, as Jekyll's
+// excerpt; a post without the separator is all excerpt, as in Jekyll.
+func (b *Builder) excerptBefore(p *content.Post, body []byte, sep string, whole template.HTML) template.HTML {
+	i := bytes.Index(body, []byte(sep))
+	if i < 0 {
+		return whole
+	}
+	// Its diagnostics are the body's, reported once with the body.
+	out, _ := b.md.Render(markdown.Input{File: p.Path, Source: body[:i], FirstLine: p.BodyLine, SkipExcerpt: true})
+	return template.HTML(out.HTML)
 }
