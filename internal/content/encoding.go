@@ -2,7 +2,9 @@ package content
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
@@ -144,4 +146,56 @@ func continuationByte(r rune) (byte, bool) {
 	}
 	b, ok := windows1252[r]
 	return b, ok
+}
+
+// UTF-16 byte order marks. Some Windows editors save text as UTF-16 with
+// one; Jekyll reads such a file as bytes and publishes it garbled.
+var (
+	utf16LE = []byte{0xFF, 0xFE}
+	utf16BE = []byte{0xFE, 0xFF}
+)
+
+// decodeUTF16 returns src as UTF-8 when it starts with a UTF-16 byte order
+// mark, and src itself otherwise. Lines stay where they were, so
+// diagnostics name the same lines in either encoding. A file that is not
+// valid UTF-16 (an odd number of bytes, a lone surrogate) is an error at
+// the line where it stops being valid, and nil.
+func decodeUTF16(file string, src []byte) ([]byte, *diag.Diagnostic) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(src, utf16LE):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(src, utf16BE):
+		order = binary.BigEndian
+	default:
+		return src, nil
+	}
+	units := src[2:]
+	out := make([]byte, 0, len(units))
+	line := 1
+	fail := func(what string) ([]byte, *diag.Diagnostic) {
+		d := diag.Errorf(file, line, "the file starts with a UTF-16 byte order mark but %s; save it as UTF-8", what)
+		return nil, &d
+	}
+	for i := 0; i < len(units); i += 2 {
+		if i+1 >= len(units) {
+			return fail("ends in half a character")
+		}
+		r := rune(order.Uint16(units[i:]))
+		if utf16.IsSurrogate(r) {
+			if i+3 >= len(units) {
+				return fail("ends in half a character")
+			}
+			r = utf16.DecodeRune(r, rune(order.Uint16(units[i+2:])))
+			if r == utf8.RuneError {
+				return fail("holds an unpaired surrogate on this line")
+			}
+			i += 2
+		}
+		if r == '\n' {
+			line++
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -114,6 +115,43 @@ func FuzzPageURL(f *testing.F) {
 		}
 		if strings.HasPrefix(out, "/") {
 			t.Fatalf("output %q is absolute", out)
+		}
+	})
+}
+
+// FuzzDecodeUTF16 holds decodeUTF16 to a round trip: what it decodes is
+// valid UTF-8 that encodes back to the same bytes, and what it refuses is
+// an error at a line the file has.
+func FuzzDecodeUTF16(f *testing.F) {
+	f.Add([]byte("\xff\xfea\x00\n\x00b\x00"), true)
+	f.Add([]byte("\xfe\xff\x00a\xd8\x00\xdc\x00"), false)
+	f.Add([]byte("\xff\xfe\x00\xd8"), true)
+	f.Fuzz(func(t *testing.T, units []byte, little bool) {
+		bom := []byte{0xFE, 0xFF}
+		if little {
+			bom = []byte{0xFF, 0xFE}
+		}
+		src := append(bom, units...)
+		out, d := decodeUTF16("p.md", src)
+		if d != nil {
+			if out != nil || d.Line < 1 || d.Line > 1+len(units)/2 {
+				t.Fatalf("refused with output %q at line %d", out, d.Line)
+			}
+			return
+		}
+		if !utf8.Valid(out) {
+			t.Fatalf("decoded to invalid UTF-8 %q", out)
+		}
+		var again []byte
+		for _, u := range utf16.Encode([]rune(string(out))) {
+			if little {
+				again = append(again, byte(u), byte(u>>8))
+			} else {
+				again = append(again, byte(u>>8), byte(u))
+			}
+		}
+		if !bytes.Equal(again, units) {
+			t.Fatalf("%x decoded to %q, which encodes as %x", units, out, again)
 		}
 	})
 }

@@ -105,7 +105,15 @@ func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
-	p := &Post{Path: file, Published: true, Liquid: true, Hash: xxhash.Sum64(src), Jekyll: r.jekyll}
+	hash := xxhash.Sum64(src)
+	src, bad := decodeUTF16(file, src)
+	if bad != nil {
+		// Nothing of the file can be read as it is meant.
+		p := &Post{Path: file, Hash: hash, Jekyll: r.jekyll}
+		p.Name, p.RelName = names(file, dir)
+		return p, []diag.Diagnostic{*bad}
+	}
+	p := &Post{Path: file, Published: true, Liquid: true, Hash: hash, Jekyll: r.jekyll}
 	p.Name, p.RelName = names(file, dir)
 	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts}
 	if r.cfg != nil {

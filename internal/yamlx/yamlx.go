@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -49,7 +50,11 @@ type Pair struct {
 func DecodeMapping(data []byte, values *map[string]any, notMapping string) ([]Pair, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, invalid(err)
+		e := invalid(err)
+		if e.Line == 0 {
+			e.Line = badCharLine(data, e.Msg)
+		}
+		return nil, e
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -62,7 +67,11 @@ func DecodeMapping(data []byte, values *map[string]any, notMapping string) ([]Pa
 		return nil, &Error{Line: root.Line, Msg: notMapping}
 	}
 	if err := root.Decode(values); err != nil {
-		return nil, invalid(err)
+		e := invalid(err)
+		if e.Line == 0 && strings.Contains(e.Msg, "excessive aliasing") {
+			e.Line, e.Msg = largestValue(root, e.Msg)
+		}
+		return nil, e
 	}
 	pairs := make([]Pair, 0, len(root.Content)/2)
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -106,4 +115,68 @@ func Split(err error) (line int, msg string) {
 		return 0, msg
 	}
 	return n, text
+}
+
+// badCharLine returns the line of the first character yaml.v3 refuses
+// (a control character, invalid UTF-8) when msg is about one: yaml.v3
+// names no line for those. It returns 0 otherwise.
+func badCharLine(data []byte, msg string) int {
+	if !strings.Contains(msg, "control characters") && !strings.Contains(msg, "UTF-8") && !strings.Contains(msg, "Unicode") {
+		return 0
+	}
+	line := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == '\n':
+			line++
+		case r == utf8.RuneError && size == 1,
+			r < 0x20 && r != '\t' && r != '\r',
+			r == 0x7F, r >= 0x80 && r <= 0x9F && r != 0x85, r == 0xFFFE, r == 0xFFFF:
+			return line
+		}
+		i += size
+	}
+	return 0
+}
+
+// maxCounted caps expandedSize, which only needs to tell large from small.
+const maxCounted = 1 << 40
+
+// largestValue returns the line of the top-level key whose value is the
+// largest once its aliases are expanded, for yaml.v3's "excessive aliasing",
+// which names no line, and the message naming the key.
+func largestValue(root *yaml.Node, msg string) (int, string) {
+	memo := map[*yaml.Node]int{}
+	line, largest, name := 0, -1, ""
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if n := expandedSize(root.Content[i+1], memo, 0); n > largest {
+			line, largest, name = root.Content[i].Line, n, root.Content[i].Value
+		}
+	}
+	if line == 0 {
+		return root.Line, msg
+	}
+	return line, fmt.Sprintf("%s: the value of %q repeats its aliases into more than %d values", msg, name, min(largest, maxCounted))
+}
+
+// expandedSize counts the nodes of n with its aliases expanded, each
+// anchor counted once however often it is used (memo), and capped.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if n == nil || depth > 1000 {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	memo[n] = 0 // a cycle counts for nothing
+	size := 1
+	if n.Kind == yaml.AliasNode {
+		size = expandedSize(n.Alias, memo, depth+1)
+	}
+	for _, c := range n.Content {
+		size = min(size+expandedSize(c, memo, depth+1), maxCounted)
+	}
+	memo[n] = size
+	return size
 }
