@@ -111,6 +111,10 @@ func (w *pageWalker) visit(p string, d fs.DirEntry, err error) error {
 		rel = strings.TrimPrefix(p, w.cfg.PagesDir+"/")
 	}
 	if w.isPage(p, src) {
+		if ext := strings.ToLower(path.Ext(p)); ext == ".scss" || ext == ".sass" {
+			w.ds = append(w.ds, diag.Warnf(p, 1, "Sass is not compiled, so this stylesheet is left out; compile it to %s.css and keep that file instead", strings.TrimSuffix(path.Base(p), path.Ext(p))))
+			return nil
+		}
 		page, ds := parsePage(p, rel, src, w.cfg)
 		w.ds = append(w.ds, ds...)
 		if page.Published {
