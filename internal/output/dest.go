@@ -128,7 +128,9 @@ func removeOurs(dir string) error {
 			return fmt.Errorf("%s was not made by weeknotes (no %s); remove it yourself: %w", dir, MarkerFile, ErrDest)
 		}
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	// The marker last, so that a run killed while it cleans up leaves a
+	// folder the next run still recognises.
+	if err := removeTree(dir); err != nil {
 		return fmt.Errorf("clean up %s: %w", dir, err)
 	}
 	return nil

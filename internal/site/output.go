@@ -27,7 +27,7 @@ var jekyllInputs = []string{"_layouts", "_includes", "_data", "_sass", "_plugins
 // inputs are the site's folders and files a build reads, on disk.
 func (b *Builder) inputs() []string {
 	cfg := b.cfg
-	rel := []string{cfg.PostsDir, cfg.DraftsDir, cfg.TemplatesDir, cfg.StaticDir, cfg.File, CacheDirName}
+	rel := []string{cfg.PostsDir, cfg.DraftsDir, cfg.TemplatesDir, cfg.StaticDir, cfg.PagesDir, cfg.IncludesDir, cfg.File, CacheDirName}
 	rel = append(rel, jekyllInputs...)
 	var out []string
 	for _, r := range rel {
