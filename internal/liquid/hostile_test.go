@@ -25,6 +25,7 @@ func TestHostileBodies(t *testing.T) {
 		{"capture-doubling.md", []string{"error capture-doubling.md:2: " + outputTooLong}},
 		{"capture-of-includes.md", []string{"error capture-of-includes.md:2: " + outputTooLong}},
 		{"captures-add-up.md", []string{"error captures-add-up.md:1: the Liquid rendering wrote more than 100 MB, counting captures and includes; does a loop or include repeat more than intended?"}},
+		{"huge-range.md", []string{"error huge-range.md:2: join: " + tooLong}},
 		{"unclosed-object.md", []string{`error unclosed-object.md:2: "{{" is not closed; close it with "}}", or keep it as text inside {% raw %}…{% endraw %}`}},
 		{"unclosed-raw.md", []string{`error unclosed-raw.md:2: {% raw %} is not closed; close it with {% endraw %}`}},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/osteele/liquid/expressions"
 	"github.com/osteele/liquid/render"
+	"github.com/osteele/liquid/values"
 )
 
 // The limits on values. Output is bounded where it is written (see
@@ -37,7 +38,10 @@ var (
 // becomes an error instead. The wrapper takes the same parameters (the
 // library converts arguments and recognises closure parameters by their
 // types) and returns (any, error), which the library accepts from any
-// filter.
+// filter. List parameters are the exception: the wrapper takes them as
+// they come and converts them itself, after measuring, because the library
+// would turn a range such as (1..1000000000) into a list of a billion
+// items before any filter could refuse it.
 func limitFilter(name string, fn any, limit func() int) any {
 	rf := reflect.ValueOf(fn)
 	rt := rf.Type()
@@ -45,11 +49,31 @@ func limitFilter(name string, fn any, limit func() int) any {
 		return fn // the library panics on it, with its own message
 	}
 	in := make([]reflect.Type, rt.NumIn())
+	lists := make([]bool, rt.NumIn())
 	for i := range in {
 		in[i] = rt.In(i)
+		if k := in[i].Kind(); (k == reflect.Slice || k == reflect.Array) && !(rt.IsVariadic() && i == len(in)-1) {
+			in[i], lists[i] = anyType, true
+		}
 	}
 	wt := reflect.FuncOf(in, []reflect.Type{anyType, errorType}, rt.IsVariadic())
+	fail := func(err error) []reflect.Value {
+		return []reflect.Value{reflect.Zero(anyType), convertTo(reflect.ValueOf(err), errorType)}
+	}
 	return reflect.MakeFunc(wt, func(args []reflect.Value) []reflect.Value {
+		for i, isList := range lists {
+			if !isList {
+				continue
+			}
+			arg, err := listArgument(args[i], rt.In(i), limit())
+			if err != nil {
+				if errors.Is(err, errTooLong) {
+					err = &errValueTooLarge{filter: name, limit: limit()}
+				}
+				return fail(err)
+			}
+			args[i] = arg
+		}
 		var out []reflect.Value
 		if rt.IsVariadic() {
 			out = rf.CallSlice(args)
@@ -60,11 +84,34 @@ func limitFilter(name string, fn any, limit func() int) any {
 			return []reflect.Value{reflect.Zero(anyType), convertTo(out[1], errorType)}
 		}
 		if n := limit(); valueSize(out[0]) > n {
-			err := &errValueTooLarge{filter: name, limit: n}
-			return []reflect.Value{reflect.Zero(anyType), convertTo(reflect.ValueOf(err), errorType)}
+			return fail(&errValueTooLarge{filter: name, limit: n})
 		}
 		return []reflect.Value{convertTo(out[0], anyType), reflect.Zero(errorType)}
 	}).Interface()
+}
+
+// errTooLong is listArgument's error for a range longer than the limit.
+var errTooLong = errors.New("too long")
+
+// listArgument converts a filter's list argument to the type the filter
+// takes, as the library would have, refusing first a range longer than
+// limit.
+func listArgument(arg reflect.Value, t reflect.Type, limit int) (reflect.Value, error) {
+	var v any
+	if arg.IsValid() && !(arg.Kind() == reflect.Interface && arg.IsNil()) {
+		v = arg.Interface()
+	}
+	if r, ok := v.(values.Range); ok && r.Len() > limit {
+		return reflect.Value{}, errTooLong
+	}
+	converted, err := values.Convert(v, t)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	if converted == nil {
+		return reflect.Zero(t), nil
+	}
+	return reflect.ValueOf(converted), nil
 }
 
 // convertTo returns v as a value of type t (an interface v implements), as
