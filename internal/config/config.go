@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/glob"
 )
 
 // FileNames are the configuration files looked for, in order. The first one
@@ -87,9 +88,20 @@ type Config struct {
 
 // HeaderRule sets object headers for published files whose site path matches Glob.
 type HeaderRule struct {
-	Glob         string `yaml:"glob"`          // path.Match pattern against the slash path, e.g. "**.html" or "static/**"
-	CacheControl string `yaml:"cache_control"` // e.g. "public, max-age=300"
-	Gzip         bool   `yaml:"gzip"`          // store gzip-compressed with Content-Encoding: gzip
+	Glob         string     `yaml:"glob"`          // path.Match pattern against the slash path, e.g. "**.html" or "static/**"
+	CacheControl string     `yaml:"cache_control"` // e.g. "public, max-age=300"
+	Gzip         bool       `yaml:"gzip"`          // store gzip-compressed with Content-Encoding: gzip
+	Match        *glob.Glob `yaml:"-"`             // Glob compiled: Load and NewHeaderRule set it
+}
+
+// NewHeaderRule returns a rule for headers set in code rather than in a
+// configuration file, with its glob compiled as Load compiles them.
+func NewHeaderRule(pattern, cacheControl string, gzip bool) (HeaderRule, error) {
+	g, err := glob.Compile(pattern)
+	if err != nil {
+		return HeaderRule{}, err
+	}
+	return HeaderRule{Glob: pattern, CacheControl: cacheControl, Gzip: gzip, Match: g}, nil
 }
 
 // Defaults of settings the author did not give.

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/glob"
 	"github.com/weeknotes/weeknotes/internal/yamlx"
 )
 
@@ -443,11 +444,13 @@ func (d *decoder) headerRule(item *yaml.Node) (HeaderRule, bool) {
 		return rule, false
 	}
 	ok := true
+	globLine := item.Line
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		key, value := item.Content[i], item.Content[i+1]
 		switch key.Value {
 		case "glob":
 			d.text("headers: glob", value, &rule.Glob)
+			globLine = value.Line
 		case "cache_control":
 			d.text("headers: cache_control", value, &rule.CacheControl)
 		case "gzip":
@@ -457,11 +460,13 @@ func (d *decoder) headerRule(item *yaml.Node) (HeaderRule, bool) {
 			ok = false
 		}
 	}
-	// path.Match reports a malformed pattern whatever it is matched against.
-	if _, err := path.Match(rule.Glob, ""); rule.Glob == "" || err != nil {
-		d.errorf(item.Line, "headers: glob %q is not a valid pattern (e.g. \"**.html\" or \"static/**\")", rule.Glob)
+	// Compiled here, once: publish matches with what was checked here.
+	g, err := glob.Compile(rule.Glob)
+	if err != nil {
+		d.errorf(globLine, "headers: glob %q is not a valid pattern (e.g. \"**.html\" or \"static/**\")", rule.Glob)
 		return rule, false
 	}
+	rule.Match = g
 	return rule, ok
 }
 

@@ -301,6 +301,13 @@ theme_colour: teal
 				t.Errorf("Location = %v, want %s", got.Location, wantZone)
 			}
 			got.Location = nil
+			for i, h := range got.Headers {
+				// Compiled where loaded; compared here by what it compiled.
+				if h.Match == nil || h.Match.String() != h.Glob {
+					t.Errorf("header rule %d: glob %q compiled as %v", i, h.Glob, h.Match)
+				}
+				got.Headers[i].Match = nil
+			}
 			if !reflect.DeepEqual(*got, tt.want) {
 				t.Errorf("Load =\n%#v\nwant\n%#v", *got, tt.want)
 			}
@@ -351,6 +358,8 @@ func TestLoadErrors(t *testing.T) {
 		{"headers as map", "headers:\n  glob: x\n", "weeknotes.yaml:2: headers: want a list of {glob, cache_control, gzip}, got a map"},
 		{"bad glob", "headers:\n  - glob: \"[a\"\n", `weeknotes.yaml:2: headers: glob "[a" is not a valid pattern (e.g. "**.html" or "static/**")`},
 		{"missing glob", "headers:\n  - gzip: true\n", `weeknotes.yaml:2: headers: glob "" is not a valid pattern (e.g. "**.html" or "static/**")`},
+		{"bad glob on its own line", "headers:\n  - cache_control: no-cache\n    glob: \"a[\"\n", `weeknotes.yaml:3: headers: glob "a[" is not a valid pattern (e.g. "**.html" or "static/**")`},
+		{"unfinished escape in a class", "headers:\n  - glob: \"[\\\\\"\n", `weeknotes.yaml:2: headers: glob "[\\" is not a valid pattern (e.g. "**.html" or "static/**")`},
 		{"gzip not a bool", "headers:\n  - glob: x\n    gzip: sometimes\n", `weeknotes.yaml:3: headers: gzip: want true or false, got "sometimes"`},
 		{"header rule not a map", "headers:\n  - \"**.html\"\n", `weeknotes.yaml:2: headers: want {glob, cache_control, gzip}, got "**.html"`},
 		{"header rule typo", "headers:\n  - glob: x\n    cache-control: no-cache\n", `weeknotes.yaml:3: headers: unknown key "cache-control"; a rule has glob, cache_control and gzip`},

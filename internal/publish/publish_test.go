@@ -34,8 +34,8 @@ func TestPublishLifecycle(t *testing.T) {
 		}
 		return m
 	}
-	shortHTML := []config.HeaderRule{{Glob: "**.html", CacheControl: "public, max-age=60"}}
-	gzipAssets := append(slices.Clone(shortHTML), config.HeaderRule{Glob: "/assets/**", CacheControl: "public, max-age=31536000, immutable", Gzip: true})
+	shortHTML := []config.HeaderRule{testRule(t, "**.html", "public, max-age=60", false)}
+	gzipAssets := append(slices.Clone(shortHTML), testRule(t, "/assets/**", "public, max-age=31536000, immutable", true))
 
 	steps := []struct {
 		name        string
@@ -151,11 +151,7 @@ func TestPublishLifecycle(t *testing.T) {
 				if step.change != nil {
 					step.change(t, dir)
 				}
-				rules, err := CompileRules(step.rules, "weeknotes.yaml")
-				if err != nil {
-					t.Fatal(err)
-				}
-				p := plan(t, dir, bucket, PlanOptions{Rules: rules, Force: step.name == "forced"})
+				p := plan(t, dir, bucket, PlanOptions{Rules: NewRules(step.rules), Force: step.name == "forced"})
 				if got := uploadReasons(p); !reflect.DeepEqual(got, step.want) {
 					t.Errorf("%s: uploads %v, want %v", step.name, got, step.want)
 				}

@@ -73,10 +73,6 @@ func Run(ctx context.Context, o RunOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	rules, err := CompileRules(cfg.Headers, cfg.File)
-	if err != nil {
-		return err
-	}
 	if o.Dir == "" {
 		o.Dir = filepath.Join(o.Source, "site")
 	}
@@ -117,7 +113,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	// Read through fileio.DirFS: a link in the site that leads outside it,
 	// and anything but a regular file, is an error at its path, never
 	// uploaded.
-	plan, err := NewPlan(ctx, fileio.DirFS(o.Dir), bucket, PlanOptions{Rules: rules, Force: o.Force, Workers: o.Workers})
+	plan, err := NewPlan(ctx, fileio.DirFS(o.Dir), bucket, PlanOptions{Rules: NewRules(cfg.Headers), Force: o.Force, Workers: o.Workers})
 	if err != nil {
 		return err
 	}
