@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -150,5 +151,47 @@ func TestSyntaxStylesheetOnlyWithCode(t *testing.T) {
 	}
 	if res.Output.Files["assets/syntax.css"] == nil || res.Output.Files["assets/favicon.svg"] == nil {
 		t.Error("the syntax stylesheet or the favicon is not written")
+	}
+}
+
+// TestJSONLD checks that a post's JSON-LD is valid JSON however its title
+// and tags are written, and carries what jekyll-seo-tag's does.
+func TestJSONLD(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "weeknotes.yaml", "title: Notes\nurl: https://notes.example\nauthor: Sam\n")
+	writeSource(t, dir, "content/posts/2024-01-07-odd.md", "---\ntitle: \"Tom & Jerry's \\\"</script><b>\\\" \\\\ week\"\ndescription: A <description>\nimage: /static/a.png\ntags: [\"c++\", 'quote\"d']\n---\n\nBody.\n")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(res.Output.Files["2024/01/07/odd/index.html"].Data)
+	const open = `<script type="application/ld+json">`
+	i := strings.Index(html, open)
+	j := strings.Index(html[i+len(open):], "</script>")
+	if i < 0 || j < 0 {
+		t.Fatalf("no JSON-LD in\n%s", html)
+	}
+	var ld map[string]any
+	if err := json.Unmarshal([]byte(html[i+len(open):i+len(open)+j]), &ld); err != nil {
+		t.Fatalf("JSON-LD does not parse: %v\n%s", err, html[i:i+len(open)+j])
+	}
+	want := map[string]any{
+		"@type":         "BlogPosting",
+		"headline":      `Tom & Jerry's "</script><b>" \ week`,
+		"description":   "A <description>",
+		"url":           "https://notes.example/2024/01/07/odd/",
+		"image":         "https://notes.example/static/a.png",
+		"datePublished": "2024-01-07T00:00:00Z",
+	}
+	for k, v := range want {
+		if ld[k] != v {
+			t.Errorf("JSON-LD %s = %v, want %v", k, ld[k], v)
+		}
+	}
+	if a, _ := ld["author"].(map[string]any); a["name"] != "Sam" {
+		t.Errorf("JSON-LD author = %v", ld["author"])
+	}
+	if !strings.Contains(html, `<meta property="og:image" content="https://notes.example/static/a.png">`) || !strings.Contains(html, `<meta name="twitter:card" content="summary_large_image">`) {
+		t.Error("no og:image or large Twitter card for a post with an image")
 	}
 }
