@@ -63,7 +63,7 @@ func renderSimple(src string, tokens []token, resolved map[string]string) []byte
 		case t.within == inRaw && (t.object || t.name != "endraw"):
 			w.write(src[t.start:t.end])
 		case t.within == inText && (t.name == "post_url" || t.name == "link"):
-			w.write(resolved[t.name+"\x00"+t.args])
+			w.write(resolved[targetKey(t.name, t.args)])
 		}
 		if t.trimRight {
 			switch t.after {

@@ -25,6 +25,15 @@
 //     the fence is laid out to stay where the tag is; an include's
 //     highlight blocks are laid out for where they sit in the include.
 //   - {% include %} variables set with assign stay inside the include.
+//   - A {% post_url %} or {% link %} becomes a URL in one way: resolveTarget
+//     asks the Resolver. Targets written literally are resolved before
+//     rendering, so that every missing one is reported with its line, even
+//     in a branch not taken, and their URLs are kept under targetKey. The
+//     library's tag and the fast path for bodies with nothing but literal
+//     targets, raw and comments (renderSimple) both write those kept URLs;
+//     a target made from variables is resolved through resolveTarget as it
+//     renders. TestSimpleBodies and FuzzRender hold the fast path's output
+//     to the library's.
 //   - Jekyll has no limits; here a body stops rendering, with an error,
 //     when its loops run too many times, its includes render too often or
 //     nest too deep, or its output grows too large (see defaultLimits), so
@@ -508,7 +517,7 @@ func (r *bodyRender) resolveStaticTargets(uses []tagUse) map[string]string {
 		if (t.name != "post_url" && t.name != "link") || t.args == "" || strings.Contains(t.args, "{{") {
 			continue
 		}
-		url, ok, msg := resolveTarget(r.in.Resolver, t.name, t.args)
+		url, ok, msg := resolveTarget(r.in.Resolver, t.name, strings.TrimSpace(t.args))
 		if !ok {
 			r.add(diag.Errorf(r.in.File, t.line, "%s", msg))
 			continue
@@ -516,9 +525,16 @@ func (r *bodyRender) resolveStaticTargets(uses []tagUse) map[string]string {
 		if resolved == nil {
 			resolved = map[string]string{}
 		}
-		resolved[t.name+"\x00"+t.args] = url
+		resolved[targetKey(t.name, t.args)] = url
 	}
 	return resolved
+}
+
+// targetKey is where the URL of a literal post_url or link target is kept
+// between resolveStaticTargets and the tag that writes it, whichever
+// renderer writes it.
+func targetKey(tag, args string) string {
+	return tag + "\x00" + strings.TrimSpace(args)
 }
 
 // resolveTarget asks the resolver for the URL of a post_url or link target,

@@ -864,6 +864,7 @@ func TestSimpleBodies(t *testing.T) {
 		"{% raw %}{% raw %}{% comment %}{% endraw %} after",
 		"{%- post_url 2020/2020-01-20-subfolder-post -%}",
 		"x\n{%- comment %}a{% endcomment -%}\n{%- raw %}b{% endraw -%}\ny",
+		"[a]({%   post_url   2021-01-10-my-first-weeknote   %}) [b]({%\tlink\tstatic/images/a.png\t%})",
 	}
 	simple := newTestEngine()
 	compiling := newTestEngine()
@@ -1085,5 +1086,20 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestLiteralTargetsWithSpaces renders literal targets written with extra
+// spaces through both renderers: the URL kept for the tag is found either
+// way.
+func TestLiteralTargetsWithSpaces(t *testing.T) {
+	const body = "[a]({%   post_url   2021-01-10-my-first-weeknote   %}) [b]({%\tpost_url\t2021-01-10-my-first-weeknote\t%}){% if true %}{% endif %}"
+	for _, alwaysCompile := range []bool{false, true} {
+		e := newTestEngine()
+		e.alwaysCompile = alwaysCompile
+		got, diags := renderBody(t, e, body, 1)
+		if want := "[a](/blog/2021/01/10/my-first-weeknote/) [b](/blog/2021/01/10/my-first-weeknote/)"; got != want || len(diags) != 0 {
+			t.Errorf("alwaysCompile %v: got %q %q, want %q", alwaysCompile, got, diags, want)
+		}
 	}
 }

@@ -237,7 +237,7 @@ func (e *Engine) targetTag(name string) render.TagCompiler {
 				}
 				target = strings.TrimSpace(expanded)
 			} else if st.isTopLevel() {
-				_, err := io.WriteString(w, st.resolved[name+"\x00"+args])
+				_, err := io.WriteString(w, st.resolved[targetKey(name, args)])
 				return err
 			}
 			url, ok, msg := resolveTarget(st.resolver, name, target)
