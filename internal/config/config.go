@@ -60,6 +60,10 @@ type Config struct {
 	// (node_modules, vendor/bundle/, Gemfile...).
 	Include, Exclude, KeepFiles []string
 
+	// DataDir holds Jekyll's data files, site.data in Liquid: data_dir,
+	// default "_data".
+	DataDir string
+
 	// IncludesDir is where {% include %} looks first: includes_dir, else
 	// Jekyll's _includes in Jekyll's layout, else <TemplatesDir>/includes.
 	// The site's files there win over the default theme's.

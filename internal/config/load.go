@@ -26,6 +26,7 @@ const (
 	jekyllDraftsDir    = "_drafts"
 	jekyllIncludesDir  = "_includes"
 	weeknotesPagesDir  = "content/pages"
+	jekyllDataDir      = "_data"
 	defaultTemplates   = "templates"
 	defaultStatic      = "static"
 	defaultLanguage    = "en"
@@ -71,6 +72,9 @@ func Load(fsys fs.FS) (*Config, error) {
 	cfg.PostsDir, cfg.DraftsDir = detectLayout(fsys)
 	dirs.apply(cfg)
 	cfg.Jekyll = isJekyllPosts(cfg.PostsDir)
+	if cfg.DataDir == "" {
+		cfg.DataDir = jekyllDataDir
+	}
 	if cfg.PagesDir == "" {
 		cfg.PagesDir = weeknotesPagesDir
 	}
@@ -191,7 +195,7 @@ func isDir(fsys fs.FS, name string) bool {
 // folderOverrides are the folder keys the author set; they win over the
 // detected layout, which is only known after the file has been read.
 type folderOverrides struct {
-	posts, drafts, templates, static, includes, pages string
+	posts, drafts, templates, static, includes, pages, data string
 }
 
 func (o folderOverrides) apply(cfg *Config) {
@@ -205,6 +209,7 @@ func (o folderOverrides) apply(cfg *Config) {
 		{o.static, &cfg.StaticDir},
 		{o.includes, &cfg.IncludesDir},
 		{o.pages, &cfg.PagesDir},
+		{o.data, &cfg.DataDir},
 	} {
 		if f.override != "" {
 			*f.field = f.override
@@ -289,6 +294,8 @@ func (d *decoder) decodeFile(data []byte) {
 			d.folder(key, value, &d.dirs.static)
 		case "includes_dir":
 			d.folder(key, value, &d.dirs.includes)
+		case "data_dir":
+			d.folder(key, value, &d.dirs.data)
 		case "pages_dir":
 			d.folder(key, value, &d.dirs.pages)
 		case "include":

@@ -23,6 +23,7 @@ func expected(edit func(*Config)) Config {
 		StaticDir:    "static",
 		IncludesDir:  "templates/includes",
 		PagesDir:     "content/pages",
+		DataDir:      "_data",
 		Include:      []string{".htaccess"},
 		Exclude:      []string{".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"},
 		Publish:      map[string]string{},

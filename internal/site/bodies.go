@@ -100,6 +100,7 @@ func (b *Builder) liquidSiteVars() map[string]any {
 	vars["url"] = cfg.URL
 	vars["baseurl"] = cfg.BaseURL
 	vars["lang"] = cfg.Language
+	vars["data"] = b.data
 	return vars
 }
 

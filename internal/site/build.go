@@ -48,6 +48,7 @@ type Builder struct {
 	static      map[string]*File      // output path → file, as walked by the last build
 	staticDiags []diag.Diagnostic     // what was wrong with static files at that walk
 	own         *siteFiles            // the site's own pages and files outside the posts
+	data        map[string]any        // site.data: the data files, as last loaded
 	last        *Output               // the last good output
 	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
 	forceAll    bool                  // the next build must be full (the previous one failed early)

@@ -28,7 +28,7 @@ func (b *Builder) needsFull(changed []string) bool {
 			return true
 		}
 		// The site's own pages and files: few, and read again whole.
-		if within(c, b.cfg.PagesDir) || b.cfg.Jekyll && !content.IsPostPath(b.cfg, c) && !within(c, b.cfg.StaticDir) {
+		if within(c, b.cfg.PagesDir) || within(c, b.cfg.DataDir) || b.cfg.Jekyll && !content.IsPostPath(b.cfg, c) && !within(c, b.cfg.StaticDir) {
 			return true
 		}
 	}
@@ -88,6 +88,9 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	}
 	b.static, b.staticDiags = b.walkStatic()
 	b.loadSiteFiles(diags)
+	var dds []diag.Diagnostic
+	b.data, dds = content.LoadData(b.fsys, cfg.DataDir)
+	diags.Add(dds...)
 	b.prints = nil
 	return nil
 }
