@@ -66,6 +66,13 @@ type watcher struct {
 	dirs     map[string]bool // slash folders relative to root that have a watch; "." is the root
 	rescope  chan rescope    // new roots for run to watch, after the configuration moved a folder
 	stopped  chan struct{}   // closed when run returns
+
+	// after starts the quiet time of a burst: time.After, or a clock the
+	// tests drive by hand. seen, when set, is told the path of every event
+	// run takes, in order, before it is filtered; tests use it to know that
+	// the events of what they did have all arrived.
+	after func(time.Duration) <-chan time.Time
+	seen  func(rel string)
 }
 
 // newWatcher starts watching. roots and files are slash paths relative to
@@ -89,6 +96,7 @@ func newWatcher(root string, roots, files []string, debounce time.Duration, log 
 		dirs:     map[string]bool{},
 		rescope:  make(chan rescope),
 		stopped:  make(chan struct{}),
+		after:    time.After,
 	}
 	if err := w.addTree(".", nil); err != nil {
 		fsw.Close()
@@ -288,6 +296,9 @@ func (p *pending) take() batch {
 // concerned the build at all, so that only such events extend a burst.
 func (w *watcher) handle(ev fsnotify.Event, p *pending) bool {
 	rel, ok := w.rel(ev.Name)
+	if ok && w.seen != nil {
+		w.seen(rel)
+	}
 	if !ok || rel == "." || ignored(rel) {
 		return false
 	}
@@ -335,13 +346,10 @@ func (w *watcher) handle(ev fsnotify.Event, p *pending) bool {
 func (w *watcher) run(ctx context.Context, out chan<- batch) {
 	var (
 		p     pending
-		timer = time.NewTimer(time.Hour)
-		quiet <-chan time.Time // the timer, while a burst is open
+		quiet <-chan time.Time // ends the burst, while one is open; each event starts it afresh
 		ready batch            // the batch on offer once the burst is over
 		send  chan<- batch     // out, while a batch is on offer
 	)
-	timer.Stop()
-	defer timer.Stop()
 	defer close(w.stopped)
 	for {
 		select {
@@ -357,8 +365,7 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 					p.merge(ready)
 					send = nil
 				}
-				timer.Reset(w.debounce)
-				quiet = timer.C
+				quiet = w.after(w.debounce)
 			}
 		case err, ok := <-w.fsw.Errors:
 			if !ok {
@@ -367,8 +374,7 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 			if errors.Is(err, fsnotify.ErrEventOverflow) {
 				// Events were lost, so no list of changes is complete.
 				p.all = true
-				timer.Reset(w.debounce)
-				quiet = timer.C
+				quiet = w.after(w.debounce)
 				continue
 			}
 			w.log(fmt.Sprintf("watch: %v", err))

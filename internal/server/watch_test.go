@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -47,9 +50,55 @@ func TestIgnored(t *testing.T) {
 	}
 }
 
-// startWatcher watches a fresh site folder and returns it with the channel
-// batches arrive on.
-func startWatcher(t *testing.T) (string, <-chan batch) {
+// handClock is a debounce clock the test drives: the watcher asks it for
+// the end of a quiet time, and the test says when that has come.
+type handClock struct {
+	mu      sync.Mutex
+	asked   []time.Duration // every quiet time asked for, in order
+	pending chan time.Time  // the latest one asked for, not yet ended
+}
+
+func (c *handClock) after(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.asked = append(c.asked, d)
+	c.pending = make(chan time.Time, 1)
+	return c.pending
+}
+
+// timesAsked is how many quiet times the watcher has asked for: one for
+// every event that concerned the build.
+func (c *handClock) timesAsked() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.asked)
+}
+
+// endQuiet ends the latest quiet time, as if the debounce time had passed
+// with no event.
+func (c *handClock) endQuiet(t *testing.T) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending == nil {
+		t.Fatal("no quiet time to end: no event concerned the build")
+	}
+	c.pending <- time.Time{}
+	c.pending = nil
+}
+
+// testWatcher is a running watcher with a hand clock.
+type testWatcher struct {
+	*watcher
+	dir   string
+	out   chan batch
+	clock *handClock
+	seen  chan string // the path of every event the watcher takes
+	syncs int
+}
+
+// startWatcher watches a fresh site folder.
+func startWatcher(t *testing.T) *testWatcher {
 	t.Helper()
 	dir := t.TempDir()
 	writeFile(t, dir, "content/posts/a.md", "a")
@@ -57,23 +106,75 @@ func startWatcher(t *testing.T) (string, <-chan batch) {
 	writeFile(t, dir, "static/style.css", "body{}")
 	writeFile(t, dir, "weeknotes.yaml", "title: x")
 	writeFile(t, dir, "site/index.html", "output")
-	w, err := newWatcher(dir, []string{"content", "static", "templates"}, []string{"weeknotes.yaml"}, DefaultDebounce, func(msg string) { t.Error(msg) })
+	return runWatcher(t, dir, []string{"content", "static", "templates"})
+}
+
+func runWatcher(t *testing.T, dir string, roots []string) *testWatcher {
+	t.Helper()
+	w, err := newWatcher(dir, roots, []string{"weeknotes.yaml"}, DefaultDebounce, func(msg string) { t.Error(msg) })
 	if err != nil {
 		t.Fatal(err)
 	}
+	tw := &testWatcher{watcher: w, dir: dir, out: make(chan batch), clock: &handClock{}, seen: make(chan string, 1024)}
+	w.after = tw.clock.after
+	w.seen = func(rel string) { tw.seen <- rel }
 	ctx, cancel := context.WithCancel(context.Background())
-	out := make(chan batch)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.run(ctx, out)
-	}()
+	go w.run(ctx, tw.out)
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		<-w.stopped
 		w.Close()
 	})
-	return dir, out
+	return tw
+}
+
+// sync waits until the watcher has taken every event of what the test did
+// so far. Events come in the order they happened, so once the watcher takes
+// the event of a marker file written now, it has taken all earlier ones.
+// The marker's name is one the watcher ignores.
+func (tw *testWatcher) sync(t *testing.T) {
+	t.Helper()
+	tw.syncs++
+	marker := fmt.Sprintf("content/posts/.sync%d.swp", tw.syncs)
+	writeFile(t, tw.dir, marker, "x")
+	for {
+		select {
+		case rel := <-tw.seen:
+			if rel == marker {
+				return
+			}
+		case <-time.After(eventWait):
+			t.Fatalf("the watcher never took the event of %s", marker)
+		}
+	}
+}
+
+// receive returns the batch on offer once the quiet time is over.
+func (tw *testWatcher) receive(t *testing.T) batch {
+	t.Helper()
+	tw.clock.endQuiet(t)
+	select {
+	case b := <-tw.out:
+		return b
+	case <-time.After(eventWait):
+		t.Fatal("no batch once the quiet time was over")
+		return batch{}
+	}
+}
+
+// noBatch checks that nothing is on offer and that no event since the
+// last batch concerned the build.
+func (tw *testWatcher) noBatch(t *testing.T, asked int) {
+	t.Helper()
+	tw.sync(t)
+	if n := tw.clock.timesAsked(); n != asked {
+		t.Errorf("%d events concerned the build, want %d", n-asked, 0)
+	}
+	select {
+	case b := <-tw.out:
+		t.Errorf("batch %+v", b)
+	default:
+	}
 }
 
 func TestWatcherBatches(t *testing.T) {
@@ -85,7 +186,6 @@ func TestWatcherBatches(t *testing.T) {
 		{"a burst of writes", func(t *testing.T, dir string) {
 			for i := range 5 {
 				writeFile(t, dir, "content/posts/a.md", string(rune('a'+i)))
-				time.Sleep(time.Millisecond)
 			}
 		}, batch{paths: []string{"content/posts/a.md"}}},
 		{"temporary file renamed over", func(t *testing.T, dir string) {
@@ -117,71 +217,61 @@ func TestWatcherBatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, out := startWatcher(t)
-			tt.do(t, dir)
-			select {
-			case got := <-out:
-				if !reflect.DeepEqual(got, tt.want) {
-					t.Errorf("batch = %+v, want %+v", got, tt.want)
-				}
-			case <-time.After(eventWait):
-				t.Fatal("no batch")
+			tw := startWatcher(t)
+			tt.do(t, tw.dir)
+			tw.sync(t)
+			if got := tw.receive(t); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("batch = %+v, want %+v", got, tt.want)
 			}
-			select {
-			case got := <-out:
-				t.Errorf("second batch %+v", got)
-			case <-time.After(100 * time.Millisecond):
-			}
+			tw.noBatch(t, tw.clock.timesAsked())
 		})
 	}
 }
 
 func TestWatcherIgnoresWhatNoBuildReads(t *testing.T) {
-	dir, out := startWatcher(t)
-	writeFile(t, dir, "site/index.html", "rebuilt by hand")
-	writeFile(t, dir, "README.md", "notes")
-	writeFile(t, dir, "content/posts/.a.md.swp", "swap")
-	writeFile(t, dir, "content/.git/index", "git")
-	if err := os.Chmod(filepath.Join(dir, "content/posts/a.md"), 0o600); err != nil {
+	tw := startWatcher(t)
+	writeFile(t, tw.dir, "site/index.html", "rebuilt by hand")
+	writeFile(t, tw.dir, "README.md", "notes")
+	writeFile(t, tw.dir, "content/posts/.a.md.swp", "swap")
+	writeFile(t, tw.dir, "content/.git/index", "git")
+	if err := os.Chmod(filepath.Join(tw.dir, "content/posts/a.md"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case got := <-out:
-		t.Errorf("batch %+v", got)
-	case <-time.After(200 * time.Millisecond):
-	}
+	tw.noBatch(t, 0)
 }
 
 func TestWatcherGathersWhileBuilding(t *testing.T) {
-	dir, out := startWatcher(t)
-	writeFile(t, dir, "content/posts/a.md", "1")
-	// Not receiving stands for a build in progress: saves made meanwhile
-	// must come as one batch once it is over.
-	time.Sleep(5 * DefaultDebounce)
-	writeFile(t, dir, "content/posts/2021/b.md", "2")
-	time.Sleep(5 * DefaultDebounce)
-	select {
-	case got := <-out:
-		want := batch{paths: []string{"content/posts/2021/b.md", "content/posts/a.md"}}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("batch = %+v, want %+v", got, want)
-		}
-	case <-time.After(eventWait):
-		t.Fatal("no batch")
+	tw := startWatcher(t)
+	writeFile(t, tw.dir, "content/posts/a.md", "1")
+	tw.sync(t)
+	// The burst is over, and its batch on offer; not receiving it stands
+	// for a build in progress. A save made meanwhile must join it.
+	tw.clock.endQuiet(t)
+	writeFile(t, tw.dir, "content/posts/2021/b.md", "2")
+	tw.sync(t)
+	want := batch{paths: []string{"content/posts/2021/b.md", "content/posts/a.md"}}
+	if got := tw.receive(t); !reflect.DeepEqual(got, want) {
+		t.Errorf("batch = %+v, want %+v", got, want)
 	}
 }
 
 func TestWatcherDebounce(t *testing.T) {
-	dir, out := startWatcher(t)
-	start := time.Now()
-	writeFile(t, dir, "content/posts/a.md", "1")
+	tw := startWatcher(t)
+	writeFile(t, tw.dir, "content/posts/a.md", "1")
+	tw.sync(t)
 	select {
-	case <-out:
-		if waited := time.Since(start); waited < DefaultDebounce {
-			t.Errorf("batch after %v, before the debounce of %v", waited, DefaultDebounce)
-		}
-	case <-time.After(eventWait):
-		t.Fatal("no batch")
+	case b := <-tw.out:
+		t.Fatalf("batch %+v before the quiet time was over", b)
+	default:
+	}
+	tw.clock.mu.Lock()
+	asked := slices.Clone(tw.clock.asked)
+	tw.clock.mu.Unlock()
+	if len(asked) == 0 || asked[len(asked)-1] != DefaultDebounce {
+		t.Errorf("quiet times asked for: %v, want the last to be %v", asked, DefaultDebounce)
+	}
+	if got, want := tw.receive(t), (batch{paths: []string{"content/posts/a.md"}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("batch = %+v, want %+v", got, want)
 	}
 }
 
@@ -191,35 +281,16 @@ func TestWatcherRescope(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "content/posts/a.md", "a")
 	writeFile(t, dir, "notes/2021/b.md", "b")
-	w, err := newWatcher(dir, []string{"content"}, []string{"weeknotes.yaml"}, DefaultDebounce, func(msg string) { t.Error(msg) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	out := make(chan batch)
-	go w.run(ctx, out)
-	t.Cleanup(func() {
-		cancel()
-		<-w.stopped
-		w.Close()
-	})
+	tw := runWatcher(t, dir, []string{"content"})
 
 	writeFile(t, dir, "notes/2021/b.md", "before")
-	select {
-	case got := <-out:
-		t.Fatalf("a folder outside the roots reported %+v", got)
-	case <-time.After(100 * time.Millisecond):
-	}
+	tw.noBatch(t, 0)
 
-	w.setScope([]string{"content", "notes"})
+	tw.setScope([]string{"content", "notes"})
 	writeFile(t, dir, "notes/2021/b.md", "after")
-	select {
-	case got := <-out:
-		if want := (batch{paths: []string{"notes/2021/b.md"}}); !reflect.DeepEqual(got, want) {
-			t.Errorf("batch = %+v, want %+v", got, want)
-		}
-	case <-time.After(eventWait):
-		t.Fatal("no batch from the new root")
+	tw.sync(t)
+	if got, want := tw.receive(t), (batch{paths: []string{"notes/2021/b.md"}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("batch = %+v, want %+v", got, want)
 	}
 }
 
