@@ -13,6 +13,7 @@ import (
 
 	"github.com/weeknotes/weeknotes"
 	"github.com/weeknotes/weeknotes/internal/diag"
+	"github.com/weeknotes/weeknotes/internal/output"
 	"github.com/weeknotes/weeknotes/internal/site"
 )
 
@@ -49,6 +50,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if *dest == "" {
 		*dest = filepath.Join(*source, "site")
+	}
+	// What a killed build left beside the destination goes first, even
+	// when this build finds nothing to write.
+	if err := output.Recover(*dest); err != nil {
+		fmt.Fprintf(stderr, "weeknotes build: %v\n", err)
+		return exitFailure
 	}
 	// Memory follows the site: see memory.go.
 	heap := setBuildMemory(*source, *dest)

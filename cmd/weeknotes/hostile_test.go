@@ -342,3 +342,25 @@ func TestPublishHostile(t *testing.T) {
 		t.Errorf("the lock is left behind: %v", err)
 	}
 }
+
+// TestBuildCleansLeftovers leaves what a killed build leaves beside the
+// destination, and runs a build that has nothing to write.
+func TestBuildCleansLeftovers(t *testing.T) {
+	root := t.TempDir()
+	src, dest := filepath.Join(root, "src"), filepath.Join(root, "out")
+	copyTree(t, filepath.Join(hostileDir, "base"), src)
+	for range 2 {
+		if code, _, stderr := runCLI(t, "build", "--source", src, "--dest", dest, "--quiet"); code != exitOK {
+			t.Fatalf("build: %s", stderr)
+		}
+	}
+	left := filepath.Join(root, ".out.weeknotes-new")
+	writeTree(t, left, map[string]string{".weeknotes-output": "written by weeknotes build\n", "2024/02/05/first/index.html": "half"})
+	code, stdout, stderr := runCLI(t, "build", "--source", src, "--dest", dest)
+	if code != exitOK {
+		t.Fatalf("build: %s%s", stdout, stderr)
+	}
+	if _, err := os.Stat(left); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the half-built tree is still there after %q: %v", stdout, err)
+	}
+}
