@@ -98,9 +98,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	ws := res.Written
 	if !*quiet {
 		_, warns := diag.Count(res.Diagnostics)
-		fmt.Fprintf(stdout, "built %s, %s, %s (%d written, %d removed) in %s with %s\n",
+		fmt.Fprintf(stdout, "built %s, %s, %s (%d rendered, %d written, %d removed) in %s with %s\n",
 			plural(res.Stats.Posts, "post"), plural(res.Stats.Pages, "page"), plural(res.Stats.Files, "file"),
-			ws.Written, ws.Removed, time.Since(start).Round(time.Millisecond), plural(warns, "warning"))
+			res.Stats.Rendered, ws.Written, ws.Removed, time.Since(start).Round(time.Millisecond), plural(warns, "warning"))
 	}
 	return exitOK
 }

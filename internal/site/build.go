@@ -465,10 +465,22 @@ func (b *Builder) write(r *run) (*Result, error) {
 	if hasErrors(ds, b.opts.Strict) {
 		return nil, &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
 	}
+	var save *stateSave
+	if r.inputs != nil {
+		save = b.startStateSave(r)
+	}
 	var written WriteStats
 	if r.stage != nil {
+		if b.lastOnDisk {
+			// Files kept from the saved state are in the output folder:
+			// link them, unread; Commit copies any that cannot be linked.
+			r.stage.keep(r.ctx, b.keptFromDisk(r.out))
+		}
 		var err error
 		if written, err = r.stage.commit(r.ctx, r.out); err != nil {
+			if save != nil {
+				save.finish(b, false)
+			}
 			return nil, err
 		}
 	}
@@ -490,8 +502,8 @@ func (b *Builder) write(r *run) (*Result, error) {
 	if r.stateNote != "" {
 		res.StateNote = "the saved build state was not used: " + r.stateNote
 	}
-	if r.inputs != nil {
-		if err := b.writeState(r); err != nil {
+	if save != nil {
+		if err := save.finish(b, true); err != nil {
 			res.StateNote = strings.TrimPrefix(res.StateNote+"; ", "; ") + err.Error()
 		}
 	}

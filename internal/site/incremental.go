@@ -307,21 +307,61 @@ func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
 	return st, bodies
 }
 
-// writeState saves a finished full build's state: the bodies first, then
-// the small file that vouches for them.
-func (b *Builder) writeState(r *run) error {
+// stateSave is a build state being saved: the bodies are written while
+// the output is committed, and put in place, with the small file that
+// vouches for them, only once it has been.
+type stateSave struct {
+	st   *buildState
+	tmp  string // the bodies, under a temporary name
+	err  error
+	done chan struct{}
+}
+
+// startStateSave begins saving a finished full build's state: the bodies
+// first, in the background.
+func (b *Builder) startStateSave(r *run) *stateSave {
 	st, bodies := b.stateOf(r)
+	s := &stateSave{st: st, done: make(chan struct{})}
+	_, bodiesName := b.stateNames()
+	go func() {
+		defer close(s.done)
+		s.tmp, s.err = writeStateTemp(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) error {
+			sum, err := encodeBodies(w, bodies)
+			st.Bodies = sum
+			return err
+		})
+	}()
+	return s
+}
+
+// finish puts the state in place after a successful commit, or, with ok
+// false, throws the bodies away.
+func (s *stateSave) finish(b *Builder, ok bool) error {
+	<-s.done
+	if s.err != nil {
+		return s.err
+	}
+	if !ok {
+		os.Remove(s.tmp)
+		return nil
+	}
 	small, bodiesName := b.stateNames()
-	err := writeStateFile(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) error {
-		sum, err := encodeBodies(w, bodies)
-		st.Bodies = sum
-		return err
-	})
-	if err != nil {
+	if err := renameState(s.tmp, b.opts.CacheDir, bodiesName); err != nil {
 		return err
 	}
-	if st.Dest != "" {
-		st.Marker = markerHash(st.Dest)
+	if s.st.Dest != "" {
+		s.st.Marker = markerHash(s.st.Dest)
 	}
-	return writeStateFile(b.opts.CacheDir, small, st.encode)
+	return writeStateFile(b.opts.CacheDir, small, s.st.encode)
+}
+
+// keptFromDisk lists the files of out kept from the saved state's output.
+func (b *Builder) keptFromDisk(out *Output) []string {
+	var paths []string
+	for p, f := range out.Files {
+		if b.last.Files[p] == f {
+			paths = append(paths, p)
+		}
+	}
+	return paths
 }

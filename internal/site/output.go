@@ -59,5 +59,9 @@ func (s *staging) commit(ctx context.Context, out *Output) (WriteStats, error) {
 	return s.w.Commit(ctx, out)
 }
 
+// keep links files of the previous output that are known to be unchanged
+// into the new tree, and returns those it could not.
+func (s *staging) keep(ctx context.Context, paths []string) []string { return s.w.Keep(ctx, paths) }
+
 // abort removes the new tree unless it was committed.
 func (s *staging) abort() { s.w.Abort() }

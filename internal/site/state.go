@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -351,22 +352,38 @@ func sortedKeys[V any](m map[string]V) []string {
 // writeStateFile writes one state file atomically: a failed or killed
 // write leaves the previous file, or none.
 func writeStateFile(dir, name string, encode func(*bufio.Writer) error) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	tmp, err := writeStateTemp(dir, name, encode)
+	if err != nil {
 		return err
+	}
+	return renameState(tmp, dir, name)
+}
+
+// writeStateTemp writes a state file under a temporary name beside its own,
+// for renameState to put in place.
+func writeStateTemp(dir, name string, encode func(*bufio.Writer) error) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("save build state: %w", err)
 	}
 	tmp := filepath.Join(dir, name+".tmp-"+strconv.Itoa(os.Getpid()))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return err
+		return "", fmt.Errorf("save build state: %w", err)
 	}
 	err = encode(bufio.NewWriterSize(f, 256<<10))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
 	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("save build state %s: %w", name, err)
+	}
+	return tmp, nil
+}
+
+// renameState puts a file writeStateTemp wrote in place.
+func renameState(tmp, dir, name string) error {
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("save build state %s: %w", name, err)
 	}
@@ -397,13 +414,20 @@ var binaryIdentity = sync.OnceValue(func() string {
 			return info.GoVersion + " " + info.Main.Path + " " + settings["vcs.revision"]
 		}
 	}
+	// Streamed through a small buffer: the executable is tens of
+	// megabytes, which read whole would raise the build's peak memory.
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
 	}
-	data, err := os.ReadFile(exe)
+	f, err := os.Open(exe)
 	if err != nil {
 		return ""
 	}
-	return "executable " + strconv.FormatUint(xxhash.Sum64(data), 16)
+	defer f.Close()
+	h := xxhash.New()
+	if _, err := io.CopyBuffer(h, f, make([]byte, 64<<10)); err != nil {
+		return ""
+	}
+	return "executable " + strconv.FormatUint(h.Sum64(), 16)
 })
