@@ -48,10 +48,58 @@ func (e budgetError) Unwrap() error { return ErrBudget }
 var registry = sync.OnceValue(func() *chroma.LexerRegistry {
 	r := chroma.NewLexerRegistry()
 	for _, l := range lexers.GlobalLexerRegistry.Lexers {
-		r.Register(Fast(l))
+		fast := Fast(l)
+		if fast == l {
+			// A lexer of its own kind (markdown's, HTTP's): registering
+			// it would set chroma's lexer's registry.
+			fast = keptRegistry{l}
+		}
+		r.Register(fast)
 	}
 	return r
 })
+
+// keptRegistry is a lexer whose registry stays as it is when it is
+// registered in another.
+type keptRegistry struct{ chroma.Lexer }
+
+func (k keptRegistry) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return k }
+
+// delegatingType is the type of chroma's lexers for a language inside
+// another (PHP in HTML, Jinja in YAML).
+var delegatingType = reflect.TypeOf(chroma.DelegatingLexer(nil, nil))
+
+// fastDelegating returns a delegating lexer made of the Fast lexers of
+// l's two languages, so that neither runs chroma's driver; any other lexer
+// is returned as it is.
+func fastDelegating(l chroma.Lexer) chroma.Lexer {
+	if l == nil || reflect.TypeOf(l) != delegatingType {
+		return l
+	}
+	if w, ok := wrappers.Load(l); ok {
+		return w.(chroma.Lexer)
+	}
+	root, language, ok := delegates(l)
+	if !ok {
+		return l
+	}
+	w, _ := wrappers.LoadOrStore(l, chroma.DelegatingLexer(Fast(root), Fast(language)))
+	return w.(chroma.Lexer)
+}
+
+// delegates reads a delegating lexer's two lexers, which chroma keeps
+// unexported; ok is false should its fields change.
+func delegates(l chroma.Lexer) (root, language chroma.Lexer, ok bool) {
+	defer func() {
+		if recover() != nil {
+			root, language, ok = nil, nil, false
+		}
+	}()
+	v := reflect.ValueOf(l).Elem()
+	root, _ = field(v, "root").Interface().(chroma.Lexer)
+	language, _ = field(v, "language").Interface().(chroma.Lexer)
+	return root, language, root != nil && language != nil
+}
 
 // SetRegistry keeps the registry a filtered lexer is registered in to
 // itself; the chroma lexer it wraps keeps its own.

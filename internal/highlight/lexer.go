@@ -39,14 +39,15 @@ import (
 )
 
 // Fast returns a lexer that produces exactly the tokens l produces.
-// Chroma's regular-expression lexers get the filtered driver; any other
-// lexer (delegating, hand-written) is returned as it is. Each lexer is
+// Chroma's regular-expression lexers get the filtered driver, and its
+// delegating lexers (one language inside another) are made of two such;
+// any other lexer (hand-written) is returned as it is. Each lexer is
 // wrapped once per process, so its rules are compiled once however many
 // renderers ask for it.
 func Fast(l chroma.Lexer) chroma.Lexer {
 	regex, ok := l.(*chroma.RegexLexer)
 	if !ok {
-		return l
+		return fastDelegating(l)
 	}
 	if wrapper, ok := wrappers.Load(regex); ok {
 		return wrapper.(*filteredLexer)

@@ -192,16 +192,43 @@ func TestEdgeInputs(t *testing.T) {
 
 // TestNonRegexLexerUnchanged checks that lexers this package cannot speed
 // up are handed back as they are.
-func TestNonRegexLexerUnchanged(t *testing.T) {
-	delegating := lexers.Get("erb")
-	if delegating == nil {
-		t.Fatal("chroma has no erb lexer")
+// TestDelegatingLexers checks that a delegating lexer is rebuilt from
+// Fast lexers and gives chroma's tokens, and that a hand-written lexer is
+// left as it is.
+func TestDelegatingLexers(t *testing.T) {
+	for _, tt := range []struct{ name, text string }{
+		{"erb", "<p><%= @post.title %></p>\n<% if x %>\n<b>y</b>\n<% end %>\n"},
+		{"yaml+jinja", "key: {{ value }}\n{% if x %}\nother: [1, 2]\n{% endif %}\n"},
+		{"go-html-template", "<a href=\"{{ .URL }}\">{{ .Title | html }}</a>\n"},
+	} {
+		delegating := lexers.Get(tt.name)
+		if delegating == nil || reflect.TypeOf(delegating) != delegatingType {
+			t.Fatalf("%s: not a delegating lexer", tt.name)
+		}
+		fast := Fast(delegating)
+		root, language, ok := delegates(fast)
+		if !ok {
+			t.Fatalf("%s: Fast gave %T", tt.name, fast)
+		}
+		if _, isFiltered := root.(*filteredLexer); !isFiltered {
+			t.Errorf("%s: root lexer %T", tt.name, root)
+		}
+		if _, isFiltered := language.(*filteredLexer); !isFiltered {
+			t.Errorf("%s: language lexer %T", tt.name, language)
+		}
+		if Fast(delegating) != fast {
+			t.Errorf("%s: wrapped twice", tt.name)
+		}
+		if want, got := tokens(t, delegating, tt.text), tokens(t, fast, tt.text); !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: tokens differ from chroma's:\n got %v\nwant %v", tt.name, got, want)
+		}
 	}
-	if _, ok := delegating.(*chroma.RegexLexer); ok {
-		t.Fatal("erb is a plain regex lexer now; pick another delegating lexer")
+	handWritten := lexers.Get("markdown")
+	if _, ok := handWritten.(*chroma.RegexLexer); ok || reflect.TypeOf(handWritten) == delegatingType {
+		t.Fatal("markdown is not hand-written now; pick another lexer")
 	}
-	if Fast(delegating) != delegating {
-		t.Error("Fast wrapped a lexer that is not a chroma RegexLexer")
+	if Fast(handWritten) != handWritten {
+		t.Error("Fast wrapped a hand-written lexer")
 	}
 }
 
