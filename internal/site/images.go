@@ -84,6 +84,13 @@ func (b *Builder) localPath(src string) (string, bool) {
 		src = strings.TrimPrefix(src, bu)
 	}
 	p := strings.TrimPrefix(path.Clean(src), "/")
+	// The site's own files (a Jekyll site's /assets/images/a.png) are
+	// published where they are.
+	if b.own != nil {
+		if source, ok := b.own.source[p]; ok {
+			return source, true
+		}
+	}
 	// Static files are published under /static/ from the static folder.
 	if rest, ok := strings.CutPrefix(p, "static/"); ok {
 		return path.Join(b.cfg.StaticDir, rest), true
@@ -93,6 +100,11 @@ func (b *Builder) localPath(src string) (string, bool) {
 
 // staticURL gives the URL of a static source file, for {% link %}.
 func (b *Builder) staticURL(p string) (string, bool) {
+	if b.own != nil {
+		if u, ok := b.own.urls[p]; ok {
+			return joinURL(b.cfg.BaseURL, u), true // a page or file of the site, as Jekyll's link finds
+		}
+	}
 	rest, ok := strings.CutPrefix(p, b.cfg.StaticDir+"/")
 	if !ok {
 		return "", false

@@ -27,15 +27,17 @@ type siteFiles struct {
 	pages  []*content.Page
 	files  map[string]*File  // output path → file
 	source map[string]string // output path → source path, of pages and files
+	urls   map[string]string // source path → URL without baseurl, for {% link %}
 }
 
 // loadSiteFiles reads the site's pages and files to copy.
 func (b *Builder) loadSiteFiles(diags *diag.List) {
 	pages, files, ds := content.LoadPages(b.fsys, b.cfg, b.notSiteFiles())
 	diags.Add(ds...)
-	sf := &siteFiles{pages: pages, files: map[string]*File{}, source: map[string]string{}}
+	sf := &siteFiles{pages: pages, files: map[string]*File{}, source: map[string]string{}, urls: map[string]string{}}
 	for _, pg := range pages {
 		sf.source[pg.Output] = pg.Path
+		sf.urls[pg.Path] = pg.URL
 	}
 	for _, f := range files {
 		info, err := fs.Stat(b.fsys, f.Path)
@@ -48,6 +50,7 @@ func (b *Builder) loadSiteFiles(diags *diag.List) {
 			continue
 		}
 		sf.source[f.Output] = f.Path
+		sf.urls[f.Path] = "/" + f.Output
 		sf.files[f.Output] = &File{
 			Source: path.Join(b.opts.Source, f.Path),
 			Size:   info.Size(),
