@@ -12,6 +12,7 @@ STATICCHECK := $(TOOLS)/staticcheck
 ACTIONLINT  := $(TOOLS)/actionlint
 CORPUS      := $(CURDIR)/.cache/gencorpus
 BENCH_POSTS ?= 5000
+BENCH_LARGE ?= 20000
 
 .PHONY: all build serve test lint unit tools chromium axe cc bench corpus clean jekyll-expected
 
@@ -82,7 +83,11 @@ cc:
 jekyll-expected:
 	$(GO) test ./internal/jekylldiff -run TestJekyllCases -count=1 -args -jekyll
 
-# Benchmarks on a generated corpus of $(BENCH_POSTS) posts (internal/corpus).
+# Benchmarks on a generated corpus of $(BENCH_POSTS) posts (internal/corpus);
+# ./cmd/weeknotes runs the binary for each case of `weeknotes build` (cold,
+# first, no-change, one edit, one new post), a cold build of $(BENCH_LARGE)
+# posts and `weeknotes serve` to its first page, with each one's CPU time and
+# peak memory.
 # Full builds are few and long; save-to-reload latency needs enough samples
 # for its median and 90th percentile to mean something. The build
 # benchmarks write to memory (/dev/shm) where there is one: on a virtual
@@ -96,8 +101,9 @@ bench: corpus $(VERSITYGW)
 	WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) $(GO) test -run '^$$' -bench Tokenise -benchmem -benchtime 3x ./internal/highlight
 	$(GO) test -run '^$$' -bench SaveToReload -benchmem -benchtime 30x ./internal/server
 	$(GO) test -run '^$$' -bench NoChangePublish -benchmem -benchtime 3x ./internal/publish
+	TMPDIR=$(or $(BENCH_TMP),$${TMPDIR:-/tmp}) WEEKNOTES_CORPUS=$(CORPUS)/$(BENCH_POSTS) WEEKNOTES_CORPUS_LARGE=$(CORPUS)/$(BENCH_LARGE) $(GO) test -run '^$$' -bench . -benchtime 3x ./cmd/weeknotes
 
-corpus: $(CORPUS)/$(BENCH_POSTS)/content/posts
+corpus: $(CORPUS)/$(BENCH_POSTS)/content/posts $(CORPUS)/$(BENCH_LARGE)/content/posts
 
 $(CORPUS)/%/content/posts:
 	rm -rf $(CORPUS)/$*.tmp && mkdir -p $(CORPUS)

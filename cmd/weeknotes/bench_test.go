@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/weeknotes/weeknotes/internal/corpus"
+)
+
+// The benchmarks here run the weeknotes binary, as an author or CI does,
+// so that each case's peak memory is its own process's (the maximum
+// resident set), not a test process's that ran the others before it.
+// WEEKNOTES_CORPUS names the corpus (make bench generates 5,000 posts;
+// without it 1,000 are generated here) and WEEKNOTES_CORPUS_LARGE a
+// larger one for BenchmarkBuildLarge.
+
+// benchBinary builds the weeknotes binary into a temporary folder.
+func benchBinary(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "weeknotes")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// benchSite copies the corpus into a temporary folder that the benchmark
+// may edit.
+func benchSite(b *testing.B) string {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "src")
+	src := os.Getenv("WEEKNOTES_CORPUS")
+	if src == "" {
+		if err := corpus.Generate(dir, corpus.Options{Posts: 1000, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+		return dir
+	}
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		b.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(dir, ".weeknotes-cache"))
+	return dir
+}
+
+// runCost is what one run of the binary cost.
+type runCost struct {
+	wall, cpu time.Duration
+	peak      int64 // maximum resident set, bytes
+}
+
+// runBinary runs the binary to the end and returns its cost.
+func runBinary(b *testing.B, bin string, args ...string) runCost {
+	b.Helper()
+	cmd := exec.Command(bin, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("weeknotes %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return usageOf(cmd.ProcessState, time.Since(start))
+}
+
+func usageOf(ps *os.ProcessState, wall time.Duration) runCost {
+	u := runCost{wall: wall, cpu: ps.UserTime() + ps.SystemTime()}
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		u.peak = int64(ru.Maxrss) << 10 // kilobytes on Linux
+	}
+	return u
+}
+
+// report adds what every case reports: CPU time (less moved by other load
+// on the host than wall time) and the largest peak memory of its runs.
+func report(b *testing.B, runs []runCost) {
+	var cpu time.Duration
+	var peak int64
+	for _, u := range runs {
+		cpu += u.cpu
+		peak = max(peak, u.peak)
+	}
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(len(runs)), "cpu-s/op")
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+}
+
+// BenchmarkBuildCases measures `weeknotes build` in the cases an author
+// and CI meet: cold (--no-cache: nothing saved, as a first CI run), first
+// (no saved state yet, which this build then saves), no-change, one post's
+// body edited, and one new post, each after a build of the same site.
+func BenchmarkBuildCases(b *testing.B) {
+	bin, src := benchBinary(b), benchSite(b)
+	dest := filepath.Join(b.TempDir(), "site")
+	cache := filepath.Join(src, ".weeknotes-cache")
+	build := func(b *testing.B, extra ...string) runCost {
+		return runBinary(b, bin, append([]string{"build", "--quiet", "--source", src, "--dest", dest}, extra...)...)
+	}
+	post := firstPost(b, src)
+	cases := []struct {
+		name    string
+		prepare func(b *testing.B, i int) // before each run, untimed
+		args    []string
+	}{
+		{"cold", func(*testing.B, int) { os.RemoveAll(dest) }, []string{"--no-cache"}},
+		{"first", func(*testing.B, int) { os.RemoveAll(dest); os.RemoveAll(cache) }, nil},
+		{"no-change", nil, nil},
+		{"one-edit", func(b *testing.B, i int) { appendTo(b, post, fmt.Sprintf("\nEdit number %d.\n", i)) }, nil},
+		{"new-post", func(b *testing.B, i int) {
+			// Dated after every post of the corpus, and before today.
+			writeFile(b, filepath.Join(filepath.Dir(post), fmt.Sprintf("2026-11-%02d-new-post-%d.md", 1+i%28, i)), "# A new post\n\nWritten by the benchmark.\n")
+		}, nil},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			if c.name != "cold" && c.name != "first" {
+				build(b) // the build before, which saves the state
+			}
+			var runs []runCost
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				if c.prepare != nil {
+					c.prepare(b, i)
+				}
+				b.StartTimer()
+				runs = append(runs, build(b, c.args...))
+			}
+			b.StopTimer()
+			report(b, runs)
+		})
+	}
+}
+
+// BenchmarkBuildLarge is the cold build of WEEKNOTES_CORPUS_LARGE (make
+// bench generates 20,000 posts), to compare with BenchmarkBuildCases/cold:
+// time and memory should grow with the site, not faster.
+func BenchmarkBuildLarge(b *testing.B) {
+	src := os.Getenv("WEEKNOTES_CORPUS_LARGE")
+	if src == "" {
+		b.Skip("WEEKNOTES_CORPUS_LARGE names no corpus")
+	}
+	bin := benchBinary(b)
+	dest := filepath.Join(b.TempDir(), "site")
+	var runs []runCost
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		os.RemoveAll(dest)
+		b.StartTimer()
+		runs = append(runs, runBinary(b, bin, "build", "--quiet", "--no-cache", "--source", src, "--dest", dest))
+	}
+	b.StopTimer()
+	report(b, runs)
+}
+
+// BenchmarkServeFirstPage measures `weeknotes serve` from its start to the
+// first page served, with the build state of an earlier run (warm) and
+// without (cold).
+func BenchmarkServeFirstPage(b *testing.B) {
+	bin, src := benchBinary(b), benchSite(b)
+	cache := filepath.Join(src, ".weeknotes-cache")
+	for _, warm := range []bool{false, true} {
+		b.Run(map[bool]string{false: "cold", true: "warm"}[warm], func(b *testing.B) {
+			os.RemoveAll(cache)
+			if warm {
+				serveOnce(b, bin, src) // saves the state
+			}
+			var runs []runCost
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if !warm {
+					b.StopTimer()
+					os.RemoveAll(cache)
+					b.StartTimer()
+				}
+				runs = append(runs, serveOnce(b, bin, src))
+			}
+			b.StopTimer()
+			report(b, runs)
+		})
+	}
+}
+
+// serveOnce starts the preview, fetches its home page and stops it. The
+// time is from the start to the page's last byte; the peak memory is the
+// process's at that moment (its CPU time is not known before it ends).
+func serveOnce(b *testing.B, bin, src string) runCost {
+	b.Helper()
+	cmd := exec.Command(bin, "serve", "--port", "0", "--source", src)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	lines := bufio.NewScanner(stdout)
+	var url string
+	for url == "" && lines.Scan() {
+		if _, rest, ok := strings.Cut(lines.Text(), " at "); ok {
+			url, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	if url == "" {
+		b.Fatal("serve printed no address")
+	}
+	go io.Copy(io.Discard, stdout)
+	resp, err := http.Get(url) // waits for the page to be built
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s: %v %v", url, resp.Status, err)
+	}
+	return runCost{wall: time.Since(start), peak: peakOf(cmd.Process.Pid)}
+}
+
+// peakOf reads a running process's peak resident memory (Linux only).
+func peakOf(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// firstPost finds a post of the site to edit.
+func firstPost(b *testing.B, src string) string {
+	b.Helper()
+	var found string
+	_ = filepath.WalkDir(filepath.Join(src, "content", "posts"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && found == "" && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			found = p
+		}
+		return nil
+	})
+	if found == "" {
+		b.Fatal("no post in the corpus")
+	}
+	return found
+}
+
+func appendTo(b *testing.B, p, text string) {
+	b.Helper()
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func writeFile(b *testing.B, p, text string) {
+	b.Helper()
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
