@@ -1,7 +1,8 @@
 // Package liquid renders the Liquid markup in post bodies before they reach
 // Markdown, as Jekyll does: {% post_url %}, {% link %}, {% include %},
 // {% include_relative %}, {% highlight %}, {% raw %}, Jekyll's filters and
-// the standard control tags.
+// the standard control tags; and the tags a site defines with templates in
+// place of Jekyll plugins' tags (see tagtemplates.go).
 //
 // Parsing and evaluation are github.com/osteele/liquid's. This package adds
 // the Jekyll tags and filters, and turns everything that can go wrong into
@@ -75,6 +76,13 @@ type Resolver interface {
 type Options struct {
 	Includes    fs.FS  // the folder {% include %} reads from (the site's templates/includes); may be nil
 	IncludesDir string // that folder's path relative to the site root, for messages, e.g. "templates/includes"
+	// Tags is the folder of tag templates (see tagtemplates.go): a file
+	// NAME.html there defines {% NAME arguments %}, as a plugin would in
+	// Jekyll. TagsDir is its path relative to the site root, for messages,
+	// e.g. "templates/tags" or "_includes/tags". Either may be empty.
+	Tags    fs.FS
+	TagsDir string
+
 	// Source is the site's folder, which Input.File is relative to:
 	// {% include_relative %} reads from the post's folder in it. It may be
 	// nil, and then no file can be included that way.
@@ -126,6 +134,9 @@ type Engine struct {
 
 	includes sync.Map // include file name -> *includeEntry
 
+	templateTags []string // the tags that Options.Tags defines
+	tagFiles     sync.Map // tag template file name -> *includeEntry
+
 	outputs     sync.Map // {{ expression }} source -> *outputExpr
 	outputCount atomic.Int64
 
@@ -153,7 +164,7 @@ type variant struct {
 
 // New returns an Engine with Jekyll's tags and filters.
 func New(opts Options) *Engine {
-	e := &Engine{opts: opts, knownFilters: map[string]bool{}, limits: defaultLimits}
+	e := &Engine{opts: opts, knownFilters: map[string]bool{}, limits: defaultLimits, templateTags: tagTemplates(opts.Tags)}
 	e.base = e.newVariant("", "", nil, e.knownFilters)
 	// The library offers no hook into its loops, and its tag nodes can only
 	// be made by compiling; so compile the counting tag once, to copy.
@@ -408,7 +419,7 @@ func (r *bodyRender) run() []byte {
 	}
 	for _, t := range sc.tags {
 		if !r.engine.isTag(t.name) {
-			r.add(diag.Errorf(in.File, t.line, "unknown tag %q", t.name))
+			r.add(diag.Errorf(in.File, t.line, "%s", r.engine.unknownTag(t.name)))
 			stop = true
 		}
 	}

@@ -192,6 +192,7 @@ func (e *Engine) addTags(cfg *render.Config) {
 	cfg.AddTag(loopStepTag, e.loopStepCompiler)
 	cfg.AddBlock("highlight").Compiler(highlightCompiler)
 	cfg.AddBlock(captureTag).Compiler(e.captureCompiler)
+	e.addTemplateTags(cfg)
 }
 
 // loopStepCompiler compiles the tag that counts one iteration of the loop
@@ -549,9 +550,12 @@ var (
 // includeCall is a parsed {% include file key=value %} or
 // {% include_relative file key=value %}.
 type includeCall struct {
-	tag    string // which of the two
+	tag    string // which of the two, or a tag template's name
 	file   string
 	params []includeArg
+
+	template bool           // a tag template (see tagtemplates.go), read from Options.Tags
+	extra    map[string]any // include variables besides params: a tag template's args
 }
 
 type includeArg struct {
@@ -670,7 +674,10 @@ func (e *Engine) renderInclude(w io.Writer, ctx render.Context, st *renderState,
 		child.report(diag.Error, inc.errLine, inc.err.Error())
 		return nil
 	}
-	params := make(map[string]any, len(call.params))
+	params := make(map[string]any, len(call.params)+len(call.extra))
+	for k, v := range call.extra {
+		params[k] = v
+	}
 	for _, p := range call.params {
 		if p.value == nil {
 			params[p.key] = p.str
@@ -716,6 +723,12 @@ func (e *Engine) renderInclude(w io.Writer, ctx render.Context, st *renderState,
 // findInclude returns the file that call includes, or nil and the message
 // to report.
 func (e *Engine) findInclude(r *bodyRender, call includeCall) (*includeEntry, string) {
+	if call.template {
+		if inc := e.tagTemplate(call.file); !inc.missing {
+			return inc, ""
+		}
+		return nil, fmt.Sprintf("%s: no file %s", call.tag, path.Join(e.opts.TagsDir, call.file))
+	}
 	if call.tag == "include" {
 		if inc := e.include(call.file); !inc.missing {
 			return inc, ""
@@ -801,7 +814,7 @@ func (e *Engine) loadInclude(inc *includeEntry, tag string, fsys fs.FS, name, di
 	sc := scanSource(string(src), 1, true)
 	for _, t := range sc.tags {
 		if !e.isTag(t.name) {
-			inc.err, inc.errLine = fmt.Errorf("unknown tag %q", t.name), t.line
+			inc.err, inc.errLine = errors.New(e.unknownTag(t.name)), t.line
 			return
 		}
 	}

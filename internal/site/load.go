@@ -63,7 +63,12 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	th, tds := loadTheme(b.opts.Theme, b.fsys, cfg)
 	diags.Add(tds...)
 	b.theme = th
-	b.liquid = liquid.New(liquid.Options{Includes: b.includes(cfg), IncludesDir: cfg.IncludesDir, Source: b.fsys})
+	tagsDir := tagTemplatesDir(cfg)
+	b.liquid = liquid.New(liquid.Options{
+		Includes: b.includes(cfg), IncludesDir: cfg.IncludesDir,
+		Tags: subOrNil(b.fsys, tagsDir), TagsDir: tagsDir,
+		Source: b.fsys,
+	})
 	b.md = markdown.New(markdown.Options{
 		Highlights: b.hl,
 		Image:      func(src string) markdown.ImageInfo { info, _ := b.imageLookup(src); return info },
@@ -230,6 +235,18 @@ func applyBaseURL(cfg *config.Config, override string) error {
 		cfg.URL, cfg.BaseURL = override, ""
 	}
 	return nil
+}
+
+// tagTemplatesDir is where a site defines tags that stand in for Jekyll
+// plugins' (see liquid.Options.Tags): tags/ in the includes folder of a
+// Jekyll site (_includes/tags), in the templates folder otherwise
+// (templates/tags). A change there reloads everything, as a change to
+// either folder does.
+func tagTemplatesDir(cfg *config.Config) string {
+	if cfg.Jekyll {
+		return path.Join(cfg.IncludesDir, "tags")
+	}
+	return path.Join(cfg.TemplatesDir, "tags")
 }
 
 // includes is where {% include %} reads: the site's includes folder (a
