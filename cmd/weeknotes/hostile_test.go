@@ -59,6 +59,7 @@ var hostileCases = []hostileCase{
 	{name: "post-permalink-climbs", want: []string{"content/posts/2024-02-19-escape.md:3: permalink:", `".."`}},
 	{name: "post-permalink-climbs-mid", want: []string{"content/posts/2024-02-19-escape.md:4: permalink:"}},
 	{name: "post-permalink-backslash", want: []string{"content/posts/2024-02-19-escape.md:3: permalink:", "backslash"}},
+	{name: "page-permalink-climbs", want: []string{"content/pages/about.md:3: permalink:", `".."`}},
 	{name: "config-permalink-climbs", want: []string{"weeknotes.yaml:3: permalink:", `".."`}},
 	{name: "post-permalink-feed", want: []string{"content/posts/2024-02-19-feed.md:3: URL /feed.xml is also the URL of the generated /feed.xml"}},
 	{name: "post-permalink-archive", want: []string{"content/posts/2024-02-19-archive.md:3: URL /archive/ is also the URL of the archive page"}},

@@ -270,7 +270,12 @@ func parsePage(file, rel string, src []byte, cfg *config.Config) (*Page, []diag.
 	if !cfg.Jekyll {
 		style = "pretty" // weeknotes pages get folders of their own: /about/
 	}
-	pg.URL = pageURL(rel, outExt, ps.text("permalink"), style)
+	permalink := ps.text("permalink")
+	if err := config.CheckPermalinkPath(permalink); permalink != "" && err != nil {
+		ps.errorf(ps.fm.line("permalink"), "permalink: %v", err)
+		permalink = "" // the page's own path, so that this is the one error about it
+	}
+	pg.URL = pageURL(rel, outExt, permalink, style)
 	pg.Output = OutputPath(pg.URL, outExt)
 	pg.Body = src[bodyStart:]
 	pg.BodyLine = 1 + bytes.Count(src[:bodyStart], []byte{'\n'})
