@@ -78,10 +78,13 @@ cc:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc libc6-dev >/dev/null; }
 
 # The differential suite against Jekyll: rewrite testdata/jekyll/*/expected.json
-# by running Debian's jekyll (4.3, `jekyll build --safe`) on every case's site.
+# by running Debian's jekyll (4.3, `jekyll build --safe`) on every case's site,
+# and internal/markdown/kramdown/testdata/cases/*.kramdown.html, kramdown's own
+# HTML for each construct of the kramdown extension.
 # The files are committed, so `make test` needs no Ruby.
 jekyll-expected:
 	$(GO) test ./internal/jekylldiff -run TestJekyllCases -count=1 -args -jekyll
+	sh internal/markdown/kramdown/testdata/kramdown.sh
 
 # Benchmarks on a generated corpus of $(BENCH_POSTS) posts (internal/corpus);
 # ./cmd/weeknotes runs the binary for each case of `weeknotes build` (cold,

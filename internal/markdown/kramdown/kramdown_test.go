@@ -49,7 +49,7 @@ func convert(t testing.TB, src []byte) []byte {
 
 // TestCases renders every testdata/cases/NAME.md, compares it with
 // NAME.golden.html, and compares its markup with NAME.kramdown.html, which
-// Jekyll wrote (testdata/kramdown.sh).
+// Jekyll wrote (testdata/kramdown.sh, or make jekyll-expected).
 func TestCases(t *testing.T) {
 	sources, err := filepath.Glob("testdata/cases/*.md")
 	if err != nil || len(sources) == 0 {
