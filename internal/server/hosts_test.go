@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -77,4 +78,25 @@ func TestEventStreamLimit(t *testing.T) {
 	if New(Options{}).opts.MaxEventStreams != DefaultMaxEventStreams {
 		t.Error("no default limit")
 	}
+}
+
+// FuzzHostAllowed holds the host check to its rule: a Host header is let
+// in only when its name is an IP address, localhost or a name under it, or
+// an allowed name, whatever port, case or brackets it is written with.
+func FuzzHostAllowed(f *testing.F) {
+	for _, h := range []string{"localhost:4000", "[::1]:80", "evil.example", "LAPTOP.local.", "127.0.0.1.nip.io", "x.localhost", "[", ":80", "a:b:c"} {
+		f.Add(h)
+	}
+	s := New(Options{AllowedHosts: []string{"laptop.local"}})
+	f.Fuzz(func(t *testing.T, host string) {
+		if !s.hostAllowed(host) {
+			return
+		}
+		name := hostName(host)
+		switch {
+		case net.ParseIP(name) != nil, name == "localhost", strings.HasSuffix(name, ".localhost"), name == "laptop.local":
+		default:
+			t.Fatalf("let in %q (name %q)", host, name)
+		}
+	})
 }
