@@ -93,6 +93,7 @@ type postState struct {
 	excerptHash uint64
 	metaKey     uint64 // what metaSum was computed from
 	metaSum     uint64 // cached metaHash
+	body        bodyFacts
 }
 
 // NewBuilder returns a Builder for the site described by opts.

@@ -76,11 +76,30 @@ func (b *Builder) postData(ps *postState) *PostData {
 		Excerpt: ps.excerpt, Content: ps.html,
 		Draft: p.Draft || !p.Published, Future: ps.future, Source: p.Path, Params: p.Params,
 		WordCount: ps.words, ReadingTime: max(1, (ps.words+229)/230), state: ps,
-		Image:   postImage(p.Params, string(ps.html), b.cfg.URL+ps.url),
-		HasCode: strings.Contains(string(ps.html), `<pre class="chroma"`),
 	}
+	facts := ps.bodyFacts()
+	pd.Image, pd.HasCode = postImage(p.Params, facts.image, b.cfg.URL+ps.url), facts.hasCode
 	ps.data = pd
 	return pd
+}
+
+// bodyFacts are what the theme needs to know of a post's rendered body.
+type bodyFacts struct {
+	of      uint64 // the contentHash they were read from, with known set
+	known   bool
+	image   string // src of its first image
+	hasCode bool   // it has highlighted code
+}
+
+// bodyFacts reads them from the body once per change of the body: the
+// model is made on every build, and scanning the bodies of thousands of
+// posts again on each save in the preview would be wasted.
+func (ps *postState) bodyFacts() bodyFacts {
+	if !ps.body.known || ps.body.of != ps.contentHash {
+		html := string(ps.html)
+		ps.body = bodyFacts{of: ps.contentHash, known: true, image: firstImage(html), hasCode: strings.Contains(html, `<pre class="chroma"`)}
+	}
+	return ps.body
 }
 
 // addTags files a post under each of its tags, creating tags on first use.
@@ -371,9 +390,9 @@ func siteTitle(configured, source, author string) string {
 
 // postImage is the image that stands for a post where it is shared (Open
 // Graph, Twitter cards, JSON-LD): the front matter image (a URL or path, or
-// jekyll-seo-tag's map with a path), else the first image of its body,
-// made absolute against the post's own address.
-func postImage(params map[string]any, body, permalink string) string {
+// jekyll-seo-tag's map with a path), else bodyImage, the first image of
+// its body, made absolute against the post's own address.
+func postImage(params map[string]any, bodyImage, permalink string) string {
 	var src string
 	switch v := params["image"].(type) {
 	case string:
@@ -382,7 +401,7 @@ func postImage(params map[string]any, body, permalink string) string {
 		src, _ = v["path"].(string)
 	}
 	if src == "" {
-		src = firstImage(body)
+		src = bodyImage
 	}
 	src = strings.TrimSpace(src)
 	if src == "" {

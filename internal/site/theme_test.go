@@ -47,7 +47,7 @@ func TestPostImage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := postImage(tt.params, tt.body, permalink); got != tt.want {
+			if got := postImage(tt.params, firstImage(tt.body), permalink); got != tt.want {
 				t.Errorf("postImage = %q, want %q", got, tt.want)
 			}
 		})
