@@ -103,3 +103,23 @@ func TestRubyString(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSourceFor(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		jekyll bool
+		want   bool
+	}{
+		{"2021-01-01-x.md", false, true},
+		{"2021-01-01-x.html", false, false},
+		{"2021-01-01-x.html", true, true},
+		{"2021-01-01-x.htm", true, true},
+		{".2021-01-01-x.html", true, false},
+		{"2021-01-01-x.html~", true, false},
+		{"2021-01-01-x.txt", true, false},
+	} {
+		if got := IsSourceFor(tt.name, tt.jekyll); got != tt.want {
+			t.Errorf("IsSourceFor(%q, %v) = %v, want %v", tt.name, tt.jekyll, got, tt.want)
+		}
+	}
+}

@@ -43,6 +43,16 @@ func IsSource(name string) bool {
 	return false
 }
 
+// IsSourceFor is IsSource for a site: in Jekyll's layout an HTML file
+// (.html, .htm) in _posts is a post too, its body HTML rather than Markdown.
+func IsSourceFor(name string, jekyll bool) bool {
+	if IsSource(name) {
+		return true
+	}
+	ext := strings.ToLower(path.Ext(name))
+	return jekyll && (ext == ".html" || ext == ".htm") && IsSource(strings.TrimSuffix(name, path.Ext(name))+".md")
+}
+
 // names returns the file name without extension and the path under dir
 // without extension: the two forms post_url accepts.
 func names(p, dir string) (name, relName string) {
@@ -77,13 +87,13 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 		skip = cfg.DraftsDir // drafts kept inside the posts folder are not posts
 	}
 	for _, dir := range PostFolders(fsys, cfg) {
-		sources, ds = walk(fsys, dir, skip, false, sources, ds)
+		sources, ds = walk(fsys, dir, skip, false, cfg.Jekyll, sources, ds)
 	}
 	if cfg.Jekyll {
 		sources, ds = jekyllPostNames(sources, ds)
 	}
 	if drafts && cfg.DraftsDir != "" && cfg.DraftsDir != cfg.PostsDir {
-		sources, ds = walk(fsys, cfg.DraftsDir, "", true, sources, ds)
+		sources, ds = walk(fsys, cfg.DraftsDir, "", true, cfg.Jekyll, sources, ds)
 	}
 
 	posts := make([]*Post, len(sources))
@@ -235,7 +245,7 @@ func jekyllNameHint(name string) string {
 var leadingDateRE = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}`)
 
 // walk adds the post sources under dir, except under skip.
-func walk(fsys fs.FS, dir, skip string, inDrafts bool, sources []source, ds []diag.Diagnostic) ([]source, []diag.Diagnostic) {
+func walk(fsys fs.FS, dir, skip string, inDrafts, jekyll bool, sources []source, ds []diag.Diagnostic) ([]source, []diag.Diagnostic) {
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir && errors.Is(err, fs.ErrNotExist) {
@@ -253,7 +263,7 @@ func walk(fsys fs.FS, dir, skip string, inDrafts bool, sources []source, ds []di
 			}
 			return nil
 		}
-		if IsSource(d.Name()) {
+		if IsSourceFor(d.Name(), jekyll) {
 			sources = append(sources, source{path: p, dir: dir, inDrafts: inDrafts})
 		}
 		return nil

@@ -115,6 +115,10 @@ func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.
 	}
 	p := &Post{Path: file, Published: true, Liquid: true, Hash: hash, Jekyll: r.jekyll}
 	p.Name, p.RelName = names(file, dir)
+	switch strings.ToLower(path.Ext(file)) {
+	case ".html", ".htm":
+		p.HTML = true
+	}
 	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts}
 	if r.cfg != nil {
 		ps.defaults = r.cfg.DefaultValues(file, "posts")

@@ -30,6 +30,7 @@ type Post struct {
 	Layout      string    // front matter layout, e.g. "post"
 	Permalink   string    // front matter permalink, overriding the site's pattern
 	URLLine     int       // the front matter line of permalink, else of slug; 0 when neither decides the URL
+	HTML        bool      // the body is HTML (a Jekyll post written as .html), not Markdown
 	Liquid      bool      // the body is rendered through Liquid; false with render_with_liquid: false, as in Jekyll
 	Tags        []string  // tags, from a list or a space-separated string, in file order, de-duplicated
 	Categories  []string  // categories, likewise

@@ -2,8 +2,10 @@ package site
 
 import (
 	"bytes"
+	nethtml "golang.org/x/net/html"
 	"html"
 	"html/template"
+	"strings"
 	"sync"
 
 	"github.com/weeknotes/weeknotes/internal/content"
@@ -38,14 +40,20 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 		})
 		ds = append(ds, lds...)
 	}
-	out, mds := b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, SkipExcerpt: p.Excerpt != "", Image: func(src string) markdown.ImageInfo {
-		info, static := b.imageLookup(src)
-		if static != "" {
-			read(static)
-		}
-		return info
-	}})
-	ds = append(ds, mds...)
+	var out markdown.Output
+	if p.HTML {
+		out = htmlBody(body)
+	} else {
+		var mds []diag.Diagnostic
+		out, mds = b.md.Render(markdown.Input{File: p.Path, Source: body, FirstLine: p.BodyLine, SkipExcerpt: p.Excerpt != "", Image: func(src string) markdown.ImageInfo {
+			info, static := b.imageLookup(src)
+			if static != "" {
+				read(static)
+			}
+			return info
+		}})
+		ds = append(ds, mds...)
+	}
 	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(out.HTML), template.HTML(out.Excerpt), out.Text, out.WordCount
 	if p.Excerpt != "" {
 		ps.excerpt = template.HTML(html.EscapeString(p.Excerpt))
@@ -126,4 +134,33 @@ func (b *Builder) excerptBefore(p *content.Post, body []byte, sep string, whole 
 	// Its diagnostics are the body's, reported once with the body.
 	out, _ := b.md.Render(markdown.Input{File: p.Path, Source: body[:i], FirstLine: p.BodyLine, SkipExcerpt: true})
 	return template.HTML(out.HTML)
+}
+
+// htmlBody is the rendering of a post written in HTML: the body as it is,
+// its excerpt what comes before the first blank line (Jekyll's default
+// excerpt_separator), and the excerpt's text for descriptions.
+func htmlBody(body []byte) markdown.Output {
+	excerpt := body
+	if i := bytes.Index(body, []byte("\n\n")); i >= 0 {
+		excerpt = body[:i]
+	}
+	return markdown.Output{
+		HTML:      string(body),
+		Excerpt:   bytes.Clone(excerpt),
+		Text:      htmlText(excerpt),
+		WordCount: len(strings.Fields(htmlText(body))),
+	}
+}
+
+// htmlText is the text of an HTML fragment, white space collapsed.
+func htmlText(fragment []byte) string {
+	var text strings.Builder
+	z := nethtml.NewTokenizer(bytes.NewReader(fragment))
+	for tt := z.Next(); tt != nethtml.ErrorToken; tt = z.Next() {
+		if tt == nethtml.TextToken {
+			text.Write(z.Text())
+			text.WriteByte(' ')
+		}
+	}
+	return strings.Join(strings.Fields(text.String()), " ")
 }

@@ -142,7 +142,7 @@ func (b *Builder) reloadPost(p string) {
 		})
 		return
 	}
-	if !content.IsSource(path.Base(p)) {
+	if !content.IsSourceFor(path.Base(p), b.cfg.Jekyll) {
 		return
 	}
 	src, err := fs.ReadFile(b.fsys, p)
