@@ -37,6 +37,12 @@ Add ?prefix=blog/ (or a path, s3://bucket/blog/) to publish into one folder of
 the bucket; nothing outside it is read or touched. Flags may come before or
 after the URL.
 
+With a CDN in front of the bucket, --invalidate cloudfront://DISTRIBUTION_ID
+(or cdn: beside the target's url: in weeknotes.yaml) invalidates exactly the
+paths that changed once they are published; past CloudFront's 1,000 free
+paths a month, folder wildcards (/2024/*) stand for them. For other CDNs,
+purge the paths --changed-paths writes.
+
 Exit status: 0 when published (or nothing changed), 1 when publishing failed,
 2 for a usage error.
 
@@ -57,6 +63,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fl.BoolVar(&o.Force, "force", false, "upload every file, changed or not")
 	fl.IntVar(&o.Workers, "workers", publish.DefaultWorkers, "`N` uploads at a time")
 	fl.StringVar(&o.ChangedPaths, "changed-paths", "", "write the URL paths uploaded or deleted to `FILE`, one per line and sorted, e.g. for a CDN purge")
+	fl.StringVar(&o.Invalidate, "invalidate", "", "invalidate the changed paths in the CDN at `URL`, cloudfront://DISTRIBUTION_ID (default the target's cdn: setting)")
 	fl.BoolVar(&o.Quiet, "quiet", false, "print errors only")
 	positional, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {

@@ -84,6 +84,9 @@ type Config struct {
 
 	// Publish holds named publish targets, e.g. production: s3://bucket?region=eu-west-2.
 	Publish map[string]string
+	// PublishCDN holds, by target name, the CDN in front of a target whose
+	// changed paths publish invalidates, e.g. cloudfront://E2EXAMPLE.
+	PublishCDN map[string]string
 	// Headers are Cache-Control and encoding rules applied by publish, first match wins.
 	Headers []HeaderRule
 

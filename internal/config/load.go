@@ -50,6 +50,7 @@ func Load(fsys fs.FS) (*Config, error) {
 		TemplatesDir: defaultTemplates,
 		StaticDir:    defaultStatic,
 		Publish:      map[string]string{},
+		PublishCDN:   map[string]string{},
 		Params:       map[string]any{},
 		Include:      []string{".htaccess"},
 	}
@@ -420,11 +421,38 @@ func (d *decoder) paginate(value *yaml.Node) {
 	}
 }
 
+// publish reads the named targets: each a URL, or a map with the URL and
+// the CDN in front of it (url: s3://..., cdn: cloudfront://...).
 func (d *decoder) publish(value *yaml.Node) {
-	targets := map[string]string{}
-	// "publish:" with nothing after it decodes to a nil map; keep the empty one.
-	if d.decode("publish", value, &targets, "a map of target names to URLs") && targets != nil {
-		d.cfg.Publish = targets
+	if value.Kind == yaml.ScalarNode && value.Tag == "!!null" {
+		return // "publish:" with nothing after it
+	}
+	if value.Kind != yaml.MappingNode {
+		d.errorf(value.Line, "publish: want a map of target names to URLs, got %s", describe(value))
+		return
+	}
+	for i := 0; i+1 < len(value.Content); i += 2 {
+		name, target := value.Content[i].Value, value.Content[i+1]
+		var t struct {
+			URL string `yaml:"url"`
+			CDN string `yaml:"cdn"`
+		}
+		switch {
+		case target.Kind == yaml.ScalarNode:
+			d.text("publish: "+name, target, &t.URL)
+		case target.Kind == yaml.MappingNode && d.decode("publish: "+name, target, &t, "a URL, or a map with url and cdn"):
+			if t.URL == "" {
+				d.errorf(target.Line, "publish: %s: want url: with the target's URL", name)
+				continue
+			}
+		default:
+			d.errorf(target.Line, "publish: %s: want a URL, or a map with url and cdn, got %s", name, describe(target))
+			continue
+		}
+		d.cfg.Publish[name] = strings.TrimSpace(t.URL)
+		if t.CDN != "" {
+			d.cfg.PublishCDN[name] = strings.TrimSpace(t.CDN)
+		}
 	}
 }
 

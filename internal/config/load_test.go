@@ -27,6 +27,7 @@ func expected(edit func(*Config)) Config {
 		Include:      []string{".htaccess"},
 		Exclude:      []string{".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"},
 		Publish:      map[string]string{},
+		PublishCDN:   map[string]string{},
 		Params:       map[string]any{},
 	}
 	if edit != nil {

@@ -29,6 +29,7 @@ type RunOptions struct {
 	Force        bool   // upload every file, changed or not
 	Workers      int    // uploads at a time, at least 1
 	ChangedPaths string // where to write the URL paths changed, one per line; "" for nowhere
+	Invalidate   string // the CDN whose copies of the changed paths to invalidate, cloudfront://ID; "" for the target's cdn:
 	Quiet        bool   // print errors only
 
 	Stdout   io.Writer // the plan, the summary and what was done
@@ -70,6 +71,10 @@ func Run(ctx context.Context, o RunOptions) error {
 		return &UsageError{Err: err}
 	}
 	target, err := ParseTarget(rawURL)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	cdn, err := targetCDN(cfg, o.Invalidate, name)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
@@ -121,9 +126,48 @@ func Run(ctx context.Context, o RunOptions) error {
 		fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %s\n", w)
 	}
 	if o.DryRun {
-		return o.dryRun(plan, target)
+		return o.dryRun(plan, target, cdn)
 	}
-	return o.apply(ctx, plan, bucket, target)
+	// What changed is invalidated even when the publish failed part way:
+	// readers should not be served old copies of what did change.
+	changed, err := o.apply(ctx, plan, bucket, target)
+	if ierr := o.invalidate(ctx, cdn, changed, target); ierr != nil {
+		return errors.Join(err, ierr)
+	}
+	return err
+}
+
+// targetCDN is the CDN to invalidate: the one given, else the named
+// target's cdn: setting; nil for none.
+func targetCDN(cfg *config.Config, given, name string) (*CDN, error) {
+	if given == "" {
+		given = cfg.PublishCDN[name]
+	}
+	if given == "" {
+		return nil, nil
+	}
+	return ParseCDN(given)
+}
+
+// invalidate asks the CDN to drop its copies of what the publish changed.
+func (o *RunOptions) invalidate(ctx context.Context, cdn *CDN, changed []string, target Target) error {
+	if cdn == nil {
+		return nil
+	}
+	paths := URLPaths(changed, target.Prefix)
+	if len(paths) == 0 {
+		return nil
+	}
+	ids, err := cdn.Invalidate(ctx, paths)
+	if err != nil {
+		return fmt.Errorf("the site is published, but its CDN still serves the old copies: %w", err)
+	}
+	n := 0
+	for _, b := range cdn.Plan(paths) {
+		n += len(b)
+	}
+	o.say("Invalidated %d paths in %s (%s)", n, cdn, strings.Join(ids, ", "))
+	return nil
 }
 
 // say prints one line to Stdout unless Quiet.
@@ -135,9 +179,17 @@ func (o *RunOptions) say(format string, a ...any) {
 
 // dryRun prints the plan, warns when the delete guard would stop a real
 // run, and writes the paths a real run would change.
-func (o *RunOptions) dryRun(plan *Plan, target Target) error {
+func (o *RunOptions) dryRun(plan *Plan, target Target, cdn *CDN) error {
 	if err := plan.Write(o.Stdout); err != nil {
 		return err
+	}
+	if cdn != nil {
+		for i, batch := range cdn.Plan(URLPaths(plan.Changes(), target.Prefix)) {
+			fmt.Fprintf(o.Stdout, "would invalidate in %s (request %d, %d paths):\n", cdn, i+1, len(batch))
+			for _, p := range batch {
+				fmt.Fprintf(o.Stdout, "  %s\n", p)
+			}
+		}
 	}
 	if err := plan.CheckDeletes(o.MaxDeletes); err != nil {
 		fmt.Fprintf(o.Stderr, "weeknotes publish: warning: a real run would stop here: %s\n", DeletesAdvice(err))
@@ -149,8 +201,9 @@ func (o *RunOptions) dryRun(plan *Plan, target Target) error {
 	return nil
 }
 
-// apply makes the planned changes, showing progress, and says what it did.
-func (o *RunOptions) apply(ctx context.Context, plan *Plan, bucket *blob.Bucket, target Target) error {
+// apply makes the planned changes, showing progress, says what it did, and
+// returns the keys it changed.
+func (o *RunOptions) apply(ctx context.Context, plan *Plan, bucket *blob.Bucket, target Target) ([]string, error) {
 	o.say("Plan: %s", plan.Summary())
 	opts := ApplyOptions{Workers: o.Workers, MaxDeletes: o.MaxDeletes}
 	if !o.Quiet && (len(plan.Uploads) > 0 || len(plan.Deletes) > 0) {
@@ -166,18 +219,18 @@ func (o *RunOptions) apply(ctx context.Context, plan *Plan, bucket *blob.Bucket,
 	var tooMany *TooManyDeletesError
 	switch {
 	case errors.As(applyErr, &tooMany):
-		return tooMany
+		return nil, tooMany
 	case applyErr != nil:
 		if report.Uploaded+report.Deleted > 0 {
 			o.say("Published in part: %s", report.Summary())
 		}
-		return applyErr
+		return report.Changed, applyErr
 	case len(report.Changed) > 0 || report.Kept > 0:
 		o.say("Published: %s", report.Summary())
 	default:
 		o.say("Nothing to publish.")
 	}
-	return nil
+	return report.Changed, nil
 }
 
 // targetURL picks the target: the URL given, the named target, or the

@@ -50,6 +50,8 @@ func Config(s Site) []byte {
 	line("series", s.Series, "Weeknotes")
 	b.WriteString("\n# Named targets for `weeknotes publish --target NAME`, e.g.\n")
 	b.WriteString("# publish:\n#   production: s3://my-bucket?region=eu-west-2\n")
+	b.WriteString("# or, with a CloudFront distribution whose copies publish invalidates:\n")
+	b.WriteString("#   production:\n#     url: s3://my-bucket?region=eu-west-2\n#     cdn: cloudfront://E2EXAMPLE\n")
 	return []byte(b.String())
 }
 
