@@ -320,7 +320,7 @@ func TestReadMissingMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
-			bucket, _ := openTarget(t, "file://"+filepath.ToSlash(root))
+			bucket, _ := openTarget(t, "file://"+filepath.ToSlash(root)+"?metadata=")
 			dir := newSite(t)
 			publishSite(t, dir, bucket, PlanOptions{})
 

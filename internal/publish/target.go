@@ -26,8 +26,9 @@ type Target struct {
 // ParseTarget checks a target URL and normalises it: the folder may be given
 // as ?prefix=blog or as a path, s3://bucket/blog/, and always ends in "/",
 // so that "blog" never also matches "blog-old/". A file:// target's folder is
-// created when missing, and its temporary files are written beside the
-// final ones so that they can be renamed into place on any file system.
+// created when missing, its temporary files are written beside the final
+// ones so that they can be renamed into place on any file system, and no
+// metadata sidecar files are written.
 func ParseTarget(raw string) (Target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -67,6 +68,12 @@ func ParseTarget(raw string) (Target, error) {
 			if !q.Has(param) {
 				q.Set(param, "true")
 			}
+		}
+		// No .attrs sidecar beside every file: the folder holds the site
+		// as a web server should serve it. What publish needs to know of
+		// each file is in StateKey.
+		if !q.Has("metadata") {
+			q.Set("metadata", "skip")
 		}
 	}
 	u.RawQuery = q.Encode()
