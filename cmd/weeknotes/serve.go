@@ -37,7 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl := newCommand("serve", serveUsage)
 	source := fl.String("source", ".", "the site's `DIR`: content/posts/ (or _posts/), templates/, static/, weeknotes.yaml")
 	port := fl.Int("port", 4000, "the `PORT` to serve on; 0 picks a free one")
-	bind := fl.String("bind", "127.0.0.1", "the `ADDRESS` to listen on; 0.0.0.0 lets other devices on the network see the preview")
+	bind := fl.String("bind", "localhost", "the `ADDRESS` to listen on: localhost is both 127.0.0.1 and ::1; 0.0.0.0 lets other devices on the network see the preview")
 	allowHost := fl.String("allow-host", "", "more `NAMES` the preview answers to, comma-separated (IP addresses, localhost and the --bind name always work)")
 	noDrafts := fl.Bool("no-drafts", false, "leave out drafts and future posts, as build does")
 	open := fl.Bool("open", false, "open the preview in the default browser")

@@ -65,7 +65,7 @@ func TestRunServe(t *testing.T) {
 	go func() { code <- runServe(ctx, []string{"--source", dir, "--port", "0"}, stdout, stderr) }()
 
 	var pageURL string
-	urlPattern := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/blog/) \(drafts and future posts included\)`)
+	urlPattern := regexp.MustCompile(`at (http://localhost:\d+/blog/) \(drafts and future posts included\)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for pageURL == "" {
 		if m := urlPattern.FindStringSubmatch(stdout.String()); m != nil {

@@ -112,12 +112,19 @@ func New(opts Options) *Server {
 
 func (s *Server) current() *state { return s.state.Load() }
 
-// Listen opens the preview's port on bind, e.g. 127.0.0.1. Port 0 picks a
-// free port; the listener's address says which.
+// Listen opens the preview's port on bind, e.g. 127.0.0.1; "localhost"
+// means both loopback addresses, 127.0.0.1 and ::1. Port 0 picks a free
+// port; the listener's address says which.
 func Listen(bind string, port int) (net.Listener, error) {
 	addr := net.JoinHostPort(bind, strconv.Itoa(port))
-	ln, err := net.Listen("tcp", addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
+	var ln net.Listener
+	var err error
+	if bind == "localhost" {
+		ln, err = listenLoopbacks(port)
+	} else {
+		ln, err = net.Listen("tcp", addr)
+	}
+	if isAddrInUse(err) {
 		return nil, fmt.Errorf("port %d is in use; try --port %d or --port 0 for any free port", port, port+1)
 	}
 	if err != nil {
@@ -125,6 +132,8 @@ func Listen(bind string, port int) (net.Listener, error) {
 	}
 	return ln, nil
 }
+
+func isAddrInUse(err error) bool { return errors.Is(err, syscall.EADDRINUSE) }
 
 // Serve serves on ln, builds the site, then rebuilds on every change under
 // the watched folders until ctx is done; then it stops the server, waiting
