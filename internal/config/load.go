@@ -254,58 +254,13 @@ func (d *decoder) decodeFile(data []byte) {
 	for _, pair := range pairs {
 		key, value := pair.Key.Value, pair.Value
 		switch key {
-		case "title":
-			d.text(key, value, &d.cfg.Title)
-		case "description":
-			d.text(key, value, &d.cfg.Description)
-		case "author":
-			d.author(value)
-		case "url":
-			d.urlNode = value
-		case "baseurl":
-			d.baseURLNode = value
-		case "permalink":
-			d.text(key, value, &d.cfg.Permalink)
-			*d.permalink = permalinkKey{set: d.cfg.Permalink != "", line: value.Line}
-		case "timezone":
-			d.timezone(value)
-		case "paginate":
-			d.paginate(value)
 		case "lang":
 			lang = value
 		case "language":
 			language = value
-		case "series":
-			d.text(key, value, &d.cfg.Series)
-		case "markdown":
-			d.markdown(value)
-		case "publish":
-			d.publish(value)
-		case "headers":
-			d.headers(value)
-		case "defaults":
-			d.defaults(value)
-		case "posts_dir":
-			d.folder(key, value, &d.dirs.posts)
-		case "drafts_dir":
-			d.folder(key, value, &d.dirs.drafts)
-		case "templates_dir":
-			d.folder(key, value, &d.dirs.templates)
-		case "static_dir":
-			d.folder(key, value, &d.dirs.static)
-		case "includes_dir":
-			d.folder(key, value, &d.dirs.includes)
-		case "data_dir":
-			d.folder(key, value, &d.dirs.data)
-		case "pages_dir":
-			d.folder(key, value, &d.dirs.pages)
-		case "include":
-			d.cfg.Include = nil // the author's list replaces Jekyll's default
-			d.list(key, value, &d.cfg.Include)
-		case "exclude":
-			d.list(key, value, &d.cfg.Exclude)
-		case "keep_files":
-			d.list(key, value, &d.cfg.KeepFiles)
+		default:
+			// Other keys are kept in Params only.
+			_ = d.siteSetting(key, value) || d.layoutSetting(key, value)
 		}
 	}
 	// Jekyll themes read lang; some sites say language. lang wins, as in Jekyll's SEO tag.
@@ -316,6 +271,74 @@ func (d *decoder) decodeFile(data []byte) {
 	}
 	d.siteURL()
 	d.applyDefaults()
+}
+
+// siteSetting reads one setting about the site itself; it reports whether
+// key is one.
+func (d *decoder) siteSetting(key string, value *yaml.Node) bool {
+	switch key {
+	case "title":
+		d.text(key, value, &d.cfg.Title)
+	case "description":
+		d.text(key, value, &d.cfg.Description)
+	case "author":
+		d.author(value)
+	case "url":
+		d.urlNode = value
+	case "baseurl":
+		d.baseURLNode = value
+	case "permalink":
+		d.text(key, value, &d.cfg.Permalink)
+		*d.permalink = permalinkKey{set: d.cfg.Permalink != "", line: value.Line}
+	case "timezone":
+		d.timezone(value)
+	case "paginate":
+		d.paginate(value)
+	case "series":
+		d.text(key, value, &d.cfg.Series)
+	case "markdown":
+		d.markdown(value)
+	case "publish":
+		d.publish(value)
+	case "headers":
+		d.headers(value)
+	case "defaults":
+		d.defaults(value)
+	default:
+		return false
+	}
+	return true
+}
+
+// layoutSetting reads one setting about where things are and which files
+// are read; it reports whether key is one.
+func (d *decoder) layoutSetting(key string, value *yaml.Node) bool {
+	switch key {
+	case "posts_dir":
+		d.folder(key, value, &d.dirs.posts)
+	case "drafts_dir":
+		d.folder(key, value, &d.dirs.drafts)
+	case "templates_dir":
+		d.folder(key, value, &d.dirs.templates)
+	case "static_dir":
+		d.folder(key, value, &d.dirs.static)
+	case "includes_dir":
+		d.folder(key, value, &d.dirs.includes)
+	case "data_dir":
+		d.folder(key, value, &d.dirs.data)
+	case "pages_dir":
+		d.folder(key, value, &d.dirs.pages)
+	case "include":
+		d.cfg.Include = nil // the author's list replaces Jekyll's default
+		d.list(key, value, &d.cfg.Include)
+	case "exclude":
+		d.list(key, value, &d.cfg.Exclude)
+	case "keep_files":
+		d.list(key, value, &d.cfg.KeepFiles)
+	default:
+		return false
+	}
+	return true
 }
 
 // applyDefaults restores defaults the author blanked out (e.g. "series:"),

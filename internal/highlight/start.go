@@ -113,16 +113,21 @@ func first(n *syntax.RegexNode) (s startSet, nullable, ok bool) {
 			s.foldCase()
 		}
 	}()
+	if s, nullable, known := firstOfChars(n); known {
+		return s, nullable, true
+	}
+	return firstOfChildren(n)
+}
+
+// firstOfChars is first for the nodes that match characters themselves or
+// nothing at all; known is false for the others.
+func firstOfChars(n *syntax.RegexNode) (s startSet, nullable, known bool) {
 	switch n.T {
 	case syntax.NtOne:
 		s.add(n.Ch)
 		return s, false, true
 	case syntax.NtNotone:
-		s = anyStart
-		if n.Ch < 128 {
-			s.ascii[n.Ch/64] &^= 1 << (n.Ch % 64)
-		}
-		return s, false, true
+		return notOne(n.Ch), false, true
 	case syntax.NtSet:
 		return setStart(n.Set), false, true
 	case syntax.NtMulti:
@@ -135,11 +140,7 @@ func first(n *syntax.RegexNode) (s startSet, nullable, ok bool) {
 		s.add(n.Ch)
 		return s, n.M == 0, true
 	case syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic:
-		s = anyStart
-		if n.Ch < 128 {
-			s.ascii[n.Ch/64] &^= 1 << (n.Ch % 64)
-		}
-		return s, n.M == 0, true
+		return notOne(n.Ch), n.M == 0, true
 	case syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
 		return setStart(n.Set), n.M == 0, true
 	case syntax.NtBol, syntax.NtEol, syntax.NtBoundary, syntax.NtNonboundary,
@@ -149,6 +150,23 @@ func first(n *syntax.RegexNode) (s startSet, nullable, ok bool) {
 		return s, true, true
 	case syntax.NtNothing:
 		return s, false, true
+	}
+	return s, false, false
+}
+
+// notOne is the start set of "any character but ch".
+func notOne(ch rune) startSet {
+	s := anyStart
+	if ch < 128 {
+		s.ascii[ch/64] &^= 1 << (ch % 64)
+	}
+	return s
+}
+
+// firstOfChildren is first for the nodes made of others: groups, loops,
+// sequences and alternatives.
+func firstOfChildren(n *syntax.RegexNode) (s startSet, nullable, ok bool) {
+	switch n.T {
 	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
 		if len(n.Children) != 1 {
 			return anyStart, true, false

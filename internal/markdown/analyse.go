@@ -62,56 +62,76 @@ func (a *analyser) analyse(doc ast.Node) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		switch n := n.(type) {
-		case *ast.Heading:
-			a.headings = append(a.headings, heading{node: n})
-		case *ast.Paragraph:
-			if a.excerpt == nil && hasText(a.source, n) {
-				if n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
-					a.excerpt = n
-				} else if fallbackExcerpt == nil {
-					fallbackExcerpt = n
-				}
-			}
-		case *ast.Text:
-			if a.candidates != nil && !a.mayLink && !a.inCode {
-				a.mayLink = containsAny(n.Segment.Value(a.source), a.candidates)
-			}
-			a.words.add(textValue(a.source, n))
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				a.words.space()
-			}
-		case *ast.String:
-			a.words.add(stringValue(n))
-		case *ast.AutoLink:
-			a.words.add(n.Label(a.source))
-			a.words.space()
-		case *ast.RawHTML:
-			a.words.space()
-			for i := range n.Segments.Len() {
-				seg := n.Segments.At(i)
-				a.checkRawImages(seg.Value(a.source), seg.Start)
-			}
-		case *ast.HTMLBlock:
-			a.countHTMLBlock(n)
-			lines := n.Lines()
-			for i := range lines.Len() {
-				seg := lines.At(i)
-				a.checkRawImages(seg.Value(a.source), seg.Start)
-			}
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			return ast.WalkSkipChildren, nil
-		case *ast.Image:
-			a.checkImage(n)
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
+		return a.visit(n, &fallbackExcerpt), nil
 	})
 	if a.excerpt == nil {
 		a.excerpt = fallbackExcerpt
 	}
 	a.assignHeadingIDs()
 	a.linkImages()
+}
+
+// visit notes what one node adds, on entering it: headings, the excerpt,
+// words, images and raw HTML to check.
+func (a *analyser) visit(n ast.Node, fallbackExcerpt *ast.Node) ast.WalkStatus {
+	switch n := n.(type) {
+	case *ast.Heading:
+		a.headings = append(a.headings, heading{node: n})
+	case *ast.Paragraph:
+		a.considerExcerpt(n, fallbackExcerpt)
+	case *ast.Text:
+		a.addText(n)
+	case *ast.String:
+		a.words.add(stringValue(n))
+	case *ast.AutoLink:
+		a.words.add(n.Label(a.source))
+		a.words.space()
+	case *ast.RawHTML:
+		a.words.space()
+		for i := range n.Segments.Len() {
+			seg := n.Segments.At(i)
+			a.checkRawImages(seg.Value(a.source), seg.Start)
+		}
+	case *ast.HTMLBlock:
+		a.countHTMLBlock(n)
+		lines := n.Lines()
+		for i := range lines.Len() {
+			seg := lines.At(i)
+			a.checkRawImages(seg.Value(a.source), seg.Start)
+		}
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		return ast.WalkSkipChildren
+	case *ast.Image:
+		a.checkImage(n)
+		return ast.WalkSkipChildren
+	}
+	return ast.WalkContinue
+}
+
+// considerExcerpt takes the first paragraph with text at the top of the
+// body as the excerpt, and remembers the first one anywhere in case there
+// is none.
+func (a *analyser) considerExcerpt(n *ast.Paragraph, fallback *ast.Node) {
+	if a.excerpt != nil || !hasText(a.source, n) {
+		return
+	}
+	if n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
+		a.excerpt = n
+	} else if *fallback == nil {
+		*fallback = n
+	}
+}
+
+// addText counts a text's words, and notes whether it may hold a link for
+// the autolinker to find.
+func (a *analyser) addText(n *ast.Text) {
+	if a.candidates != nil && !a.mayLink && !a.inCode {
+		a.mayLink = containsAny(n.Segment.Value(a.source), a.candidates)
+	}
+	a.words.add(textValue(a.source, n))
+	if n.SoftLineBreak() || n.HardLineBreak() {
+		a.words.space()
+	}
 }
 
 // linkImages wraps each image that has alt text and is not already in a link
