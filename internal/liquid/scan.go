@@ -281,108 +281,142 @@ type edit struct {
 // to each highlight tag's arguments where its fence sits among the text
 // around it, keeping every newline so that lines stay the same.
 func scanSource(src string, firstLine int, rewrite bool) scanned {
-	var (
-		out     scanned
-		edits   []edit
-		prevEnd int
-		line    = firstLine
-		within  = inText
-		// strayTag is set once text holds a "{%" that opens no tag: a tag
-		// match starting there would reach the "%}" of any output tag
-		// written after it.
-		strayTag bool
-		// openFences are the layouts of the highlight blocks not closed
-		// yet, innermost last.
-		openFences []*fenceLayout
-		// sectionLine is the line of the raw or comment tag that opened
-		// the section the scan is in.
-		sectionLine int
-	)
-	sc := newTokenScanner(src)
-	for m := sc.scan(); m != nil; m = sc.scan() {
-		start, end := m[0], m[1]
-		gap := src[prevEnd:start]
-		if within == inText {
-			out.unclosed = appendStrayObject(out.unclosed, gap, line)
-		}
-		line += strings.Count(gap, "\n")
-		strayTag = strayTag || strings.Contains(gap, "{%")
-		tokenLine := line
-		line += strings.Count(src[start:end], "\n")
-		prevEnd = end
-		tok := token{
-			start: start, end: end, within: within,
-			trimLeft: src[start+2] == '-', trimRight: src[end-3] == '-',
-		}
-
-		if src[start+1] == '{' { // an object
-			tok.object = true
-			tok.args = src[m[2]:m[3]]
-			tok.after = within
-			out.tokens = append(out.tokens, tok)
-			if within != inText {
-				continue
-			}
-			out.filters = appendFilters(out.filters, tok.args, tokenLine)
-			if !rewrite || strayTag || !safeToRewrite(src, m) {
-				continue
-			}
-			edits = append(edits, edit{start: start, end: end, text: "{%" +
-				src[start+2:m[2]] + // trim marker and leading space, newlines included
-				outputTag + " " + tok.args +
-				src[m[3]:end-2] + // trailing space and trim marker
-				"%}"})
-			continue
-		}
-
-		tok.name = src[m[4]:m[5]]
-		if m[6] > 0 {
-			tok.args = src[m[6]:m[7]]
-		}
-		switch {
-		case within == inComment:
-			if tok.name == "endcomment" {
-				within = inText
-			}
-		case within == inRaw:
-			if tok.name == "endraw" {
-				within = inText
-			}
-		case tok.name == "comment":
-			within, sectionLine = inComment, tokenLine
-		case tok.name == "raw":
-			within, sectionLine = inRaw, tokenLine
-		default:
-			out.tags = append(out.tags, tagUse{name: tok.name, args: tok.args, line: tokenLine})
-			if expressionTags[tok.name] {
-				out.filters = appendFilters(out.filters, tok.args, tokenLine)
-			}
-			switch {
-			case !rewrite:
-			case tok.name == "highlight":
-				// The arguments end where the name does when there are none.
-				at := max(m[5], m[7])
-				l := layoutBefore(src[:start], tok.trimLeft)
-				edits = append(edits, edit{start: at, end: at, layout: l, keepDash: at == end-2 && tok.trimRight})
-				openFences = append(openFences, l)
-			case tok.name == "endhighlight" && len(openFences) > 0:
-				openFences[len(openFences)-1].breakAfter = textFollows(src[end:], tok.trimRight)
-				openFences = openFences[:len(openFences)-1]
-			}
-		}
-		tok.after = within
-		out.tokens = append(out.tokens, tok)
+	sc := &sourceScan{src: src, rewrite: rewrite, line: firstLine, within: inText}
+	ts := newTokenScanner(src)
+	for m := ts.scan(); m != nil; m = ts.scan() {
+		sc.token(m)
 	}
-	switch within {
+	return sc.finish()
+}
+
+// sourceScan is the state of scanSource between tokens.
+type sourceScan struct {
+	src     string
+	rewrite bool
+	out     scanned
+	edits   []edit
+	prevEnd int
+	line    int
+	within  section
+	// strayTag is set once text holds a "{%" that opens no tag: a tag
+	// match starting there would reach the "%}" of any output tag
+	// written after it.
+	strayTag bool
+	// openFences are the layouts of the highlight blocks not closed yet,
+	// innermost last.
+	openFences []*fenceLayout
+	// sectionLine is the line of the raw or comment tag that opened the
+	// section the scan is in.
+	sectionLine int
+}
+
+// token takes one token, m as the token scanner matched it, with the text
+// before it.
+func (sc *sourceScan) token(m []int) {
+	src := sc.src
+	start, end := m[0], m[1]
+	gap := src[sc.prevEnd:start]
+	if sc.within == inText {
+		sc.out.unclosed = appendStrayObject(sc.out.unclosed, gap, sc.line)
+	}
+	sc.line += strings.Count(gap, "\n")
+	sc.strayTag = sc.strayTag || strings.Contains(gap, "{%")
+	tokenLine := sc.line
+	sc.line += strings.Count(src[start:end], "\n")
+	sc.prevEnd = end
+	tok := token{
+		start: start, end: end, within: sc.within,
+		trimLeft: src[start+2] == '-', trimRight: src[end-3] == '-',
+	}
+	if src[start+1] == '{' {
+		sc.object(tok, m, tokenLine)
+		return
+	}
+	sc.tag(tok, m, tokenLine)
+}
+
+// object takes an output object, {{ … }}.
+func (sc *sourceScan) object(tok token, m []int, tokenLine int) {
+	src := sc.src
+	tok.object = true
+	tok.args = src[m[2]:m[3]]
+	tok.after = sc.within
+	sc.out.tokens = append(sc.out.tokens, tok)
+	if sc.within != inText {
+		return
+	}
+	sc.out.filters = appendFilters(sc.out.filters, tok.args, tokenLine)
+	if !sc.rewrite || sc.strayTag || !safeToRewrite(src, m) {
+		return
+	}
+	sc.edits = append(sc.edits, edit{start: tok.start, end: tok.end, text: "{%" +
+		src[tok.start+2:m[2]] + // trim marker and leading space, newlines included
+		outputTag + " " + tok.args +
+		src[m[3]:tok.end-2] + // trailing space and trim marker
+		"%}"})
+}
+
+// tag takes a tag, {% … %}: it opens or closes a raw or comment section,
+// or is a tag used in the text.
+func (sc *sourceScan) tag(tok token, m []int, tokenLine int) {
+	tok.name = sc.src[m[4]:m[5]]
+	if m[6] > 0 {
+		tok.args = sc.src[m[6]:m[7]]
+	}
+	switch {
+	case sc.within == inComment:
+		if tok.name == "endcomment" {
+			sc.within = inText
+		}
+	case sc.within == inRaw:
+		if tok.name == "endraw" {
+			sc.within = inText
+		}
+	case tok.name == "comment":
+		sc.within, sc.sectionLine = inComment, tokenLine
+	case tok.name == "raw":
+		sc.within, sc.sectionLine = inRaw, tokenLine
+	default:
+		sc.out.tags = append(sc.out.tags, tagUse{name: tok.name, args: tok.args, line: tokenLine})
+		if expressionTags[tok.name] {
+			sc.out.filters = appendFilters(sc.out.filters, tok.args, tokenLine)
+		}
+		if sc.rewrite {
+			sc.layOutFence(tok, m)
+		}
+	}
+	tok.after = sc.within
+	sc.out.tokens = append(sc.out.tokens, tok)
+}
+
+// layOutFence notes, for a highlight tag, where its fence sits among the
+// text around it, and for an endhighlight whether text follows it.
+func (sc *sourceScan) layOutFence(tok token, m []int) {
+	switch {
+	case tok.name == "highlight":
+		// The arguments end where the name does when there are none.
+		at := max(m[5], m[7])
+		l := layoutBefore(sc.src[:tok.start], tok.trimLeft)
+		sc.edits = append(sc.edits, edit{start: at, end: at, layout: l, keepDash: at == tok.end-2 && tok.trimRight})
+		sc.openFences = append(sc.openFences, l)
+	case tok.name == "endhighlight" && len(sc.openFences) > 0:
+		sc.openFences[len(sc.openFences)-1].breakAfter = textFollows(sc.src[tok.end:], tok.trimRight)
+		sc.openFences = sc.openFences[:len(sc.openFences)-1]
+	}
+}
+
+// finish reports what is left open at the end and applies the edits.
+func (sc *sourceScan) finish() scanned {
+	switch sc.within {
 	case inText:
-		out.unclosed = appendStrayObject(out.unclosed, src[prevEnd:], line)
+		sc.out.unclosed = appendStrayObject(sc.out.unclosed, sc.src[sc.prevEnd:], sc.line)
 	case inRaw:
-		out.unclosed = append(out.unclosed, tagUse{name: "raw", line: sectionLine})
+		sc.out.unclosed = append(sc.out.unclosed, tagUse{name: "raw", line: sc.sectionLine})
 	case inComment:
-		out.unclosed = append(out.unclosed, tagUse{name: "comment", line: sectionLine})
+		sc.out.unclosed = append(sc.out.unclosed, tagUse{name: "comment", line: sc.sectionLine})
 	}
-	out.source = applyEdits(src, edits)
-	return out
+	sc.out.source = applyEdits(sc.src, sc.edits)
+	return sc.out
 }
 
 // appendStrayObject notes the first "{{" of a stretch of text between
