@@ -363,3 +363,25 @@ func TestWriterAbortLeavesOld(t *testing.T) {
 		t.Errorf("abort changed the folder:\n%v\n%v", before, after)
 	}
 }
+
+// TestSwapInTwo checks the portable switch that systems without an atomic
+// exchange use: the new tree in place, the old one gone.
+func TestSwapInTwo(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "site")
+	if _, err := WriteDir(context.Background(), files("index.html", "old"), dest, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	pl, _ := newPlace(dest)
+	os.MkdirAll(pl.newDir, 0o755)
+	os.WriteFile(filepath.Join(pl.newDir, MarkerFile), markerBytes([]string{"index.html"}), 0o644)
+	os.WriteFile(filepath.Join(pl.newDir, "index.html"), []byte("new"), 0o644)
+	if err := pl.swapInTwo(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dest, "index.html")); err != nil || string(data) != "new" {
+		t.Errorf("after the switch: %q, %v", data, err)
+	}
+	if s := siblings(t, dest); len(s) > 0 {
+		t.Errorf("left beside the destination: %v", s)
+	}
+}
