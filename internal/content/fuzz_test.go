@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -37,32 +38,9 @@ func FuzzParse(f *testing.F) {
 		if p == nil {
 			t.Fatal("Parse returned no post")
 		}
+		checkParsedBody(t, p, src)
+		checkParsedPost(t, p, chicago)
 		lines := 1 + bytes.Count(src, []byte{'\n'})
-		if p.BodyLine < 1 || p.BodyLine > lines {
-			t.Fatalf("BodyLine %d outside the file's %d lines", p.BodyLine, lines)
-		}
-		bodyStart := len(src) - len(p.Body)
-		if bodyStart < 0 || !bytes.Equal(src[bodyStart:], p.Body) {
-			t.Fatalf("Body %q is not the end of the file", p.Body)
-		}
-		if want := 1 + bytes.Count(src[:bodyStart], []byte{'\n'}); p.BodyLine != want {
-			t.Fatalf("BodyLine %d, but Body starts on line %d", p.BodyLine, want)
-		}
-		if p.Slug == "" || strings.ContainsAny(p.Slug, "/ ?#%") {
-			t.Fatalf("Slug %q is not a URL path segment", p.Slug)
-		}
-		if p.Title == "" || strings.ContainsAny(p.Title, "\n\r") {
-			t.Fatalf("Title %q is empty or spans lines", p.Title)
-		}
-		if p.HasDate && p.Date.Location() != chicago {
-			t.Fatalf("Date %v is not in the site's zone", p.Date)
-		}
-		if !p.HasDate && (!p.Draft || !p.Date.IsZero()) {
-			t.Fatalf("undated post: Draft %v, Date %v", p.Draft, p.Date)
-		}
-		if p.Params == nil {
-			t.Fatal("Params is nil")
-		}
 		for _, d := range ds {
 			// Messages repeat the file name, which the file system may not hold as UTF-8.
 			validText := !utf8.ValidString(name) || utf8.ValidString(d.Message)
@@ -70,10 +48,49 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("bad diagnostic %#v", d)
 			}
 		}
-		if u := Permalink("/:categories/:year/:month/:day/:title:output_ext", p); !strings.HasPrefix(u, "/") || strings.Contains(u, "//") {
-			t.Fatalf("Permalink %q", u)
-		}
 	})
+}
+
+// checkParsedBody checks that a post's body is the end of its file and
+// that BodyLine says where it starts.
+func checkParsedBody(t *testing.T, p *Post, src []byte) {
+	t.Helper()
+	lines := 1 + bytes.Count(src, []byte{'\n'})
+	if p.BodyLine < 1 || p.BodyLine > lines {
+		t.Fatalf("BodyLine %d outside the file's %d lines", p.BodyLine, lines)
+	}
+	bodyStart := len(src) - len(p.Body)
+	if bodyStart < 0 || !bytes.Equal(src[bodyStart:], p.Body) {
+		t.Fatalf("Body %q is not the end of the file", p.Body)
+	}
+	if want := 1 + bytes.Count(src[:bodyStart], []byte{'\n'}); p.BodyLine != want {
+		t.Fatalf("BodyLine %d, but Body starts on line %d", p.BodyLine, want)
+	}
+}
+
+// checkParsedPost checks what every post has, whatever its file holds: a
+// slug and title, a date in the site's zone or none and a draft, params,
+// and a permalink inside the site.
+func checkParsedPost(t *testing.T, p *Post, zone *time.Location) {
+	t.Helper()
+	if p.Slug == "" || strings.ContainsAny(p.Slug, "/ ?#%") {
+		t.Fatalf("Slug %q is not a URL path segment", p.Slug)
+	}
+	if p.Title == "" || strings.ContainsAny(p.Title, "\n\r") {
+		t.Fatalf("Title %q is empty or spans lines", p.Title)
+	}
+	if p.HasDate && p.Date.Location() != zone {
+		t.Fatalf("Date %v is not in the site's zone", p.Date)
+	}
+	if !p.HasDate && (!p.Draft || !p.Date.IsZero()) {
+		t.Fatalf("undated post: Draft %v, Date %v", p.Draft, p.Date)
+	}
+	if p.Params == nil {
+		t.Fatal("Params is nil")
+	}
+	if u := Permalink("/:categories/:year/:month/:day/:title:output_ext", p); !strings.HasPrefix(u, "/") || strings.Contains(u, "//") {
+		t.Fatalf("Permalink %q", u)
+	}
 }
 
 // BenchmarkParse parses a typical ~6 KB weeknote: YAML front matter, a

@@ -126,7 +126,14 @@ func TestFixtureSiteBuildsOnceTargetsExist(t *testing.T) {
 		t.Fatalf("build: %v", err)
 	}
 
-	// Diagnostics: the two undated posts are drafts, the missing image is a warning.
+	checkFixtureDiagnostics(t, res)
+	checkFixturePages(t, res)
+}
+
+// checkFixtureDiagnostics: the two undated posts are drafts, the missing
+// image is a warning, and nothing is reported twice.
+func checkFixtureDiagnostics(t *testing.T, res *Result) {
+	t.Helper()
 	var all []string
 	for _, d := range res.Diagnostics {
 		all = append(all, d.String())
@@ -158,7 +165,13 @@ func TestFixtureSiteBuildsOnceTargetsExist(t *testing.T) {
 	if res.Stats.Posts != 5 {
 		t.Errorf("posts = %d, want 5 (the two undated posts are drafts)", res.Stats.Posts)
 	}
+}
 
+// checkFixturePages: episodes 1 and 2 link to each other, in order on the
+// series page, post_url links lead to the added posts, and every generated
+// file is there.
+func checkFixturePages(t *testing.T, res *Result) {
+	t.Helper()
 	files := res.Output.Files
 	page := func(p string) string {
 		t.Helper()
