@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -138,4 +140,47 @@ func FuzzRenderKramdown(f *testing.F) {
 			t.Errorf("WordCount = %d", out.WordCount)
 		}
 	})
+}
+
+// TestKramdownConcurrentRender renders kramdown bodies from many
+// goroutines with one Renderer, as a build does: the extension's parsers
+// keep their state in the parse's context, never in themselves.
+func TestKramdownConcurrentRender(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/kramdown/*.md")
+	cases, _ := filepath.Glob("kramdown/testdata/cases/*.md")
+	r := New(Options{Image: testImage, Kramdown: true})
+	var sources [][]byte
+	var want []string
+	for _, p := range append(inputs, cases...) {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(src, []byte("```")) {
+			continue // highlighting is TestConcurrentRender's concern
+		}
+		out, _ := r.Render(Input{File: "p.md", Source: src, FirstLine: 1})
+		sources, want = append(sources, src), append(want, out.HTML)
+	}
+	if len(sources) < 2 {
+		t.Fatalf("only %d bodies", len(sources))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				k := (g + i) % len(sources)
+				if got, _ := r.Render(Input{File: "p.md", Source: sources[k], FirstLine: 1}); got.HTML != want[k] {
+					errs <- fmt.Sprintf("body %d rendered differently under concurrency", k)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
