@@ -30,7 +30,7 @@ var hostileBodies = map[string]string{
 func BenchmarkHostile(b *testing.B) {
 	plain := goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList),
-		goldmark.WithParserOptions(parser.WithAttribute()),
+		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 	for name, body := range hostileBodies {

@@ -51,7 +51,7 @@ func FuzzConvert(f *testing.F) {
 	}
 	plain := goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList),
-		goldmark.WithParserOptions(parser.WithAttribute()),
+		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 	f.Fuzz(func(t *testing.T, s string) {

@@ -9,7 +9,8 @@
 //   - HTML blocks that run to their end tag, blank and indented lines
 //     included, and markdown="1", "block", "span" or "0" on them;
 //   - the extensions {::comment}, {::nomarkdown} and {::options /};
-//   - abbreviations (*[HTML]: Hyper Text Markup Language).
+//   - abbreviations (*[HTML]: Hyper Text Markup Language);
+//   - the table of contents ("* TOC" followed by {:toc}).
 //
 // Differences from kramdown are deliberate: an HTML element whose end tag
 // is missing, or more than 64 KB on, is read as CommonMark reads it

@@ -28,12 +28,13 @@ var deliberate = map[string]string{
 
 // newMarkdown is the Markdown that Jekyll's kramdown is compared with:
 // what kramdown reads besides this extension (tables, footnotes,
-// definition lists), heading attributes ({#id}, as in kramdown) and raw
+// definition lists), heading attributes ({#id}, as in kramdown), heading
+// ids made from their text (as kramdown's, for simple text) and raw
 // HTML passed through.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList, Extension),
-		goldmark.WithParserOptions(parser.WithAttribute()),
+		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 }

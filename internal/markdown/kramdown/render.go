@@ -15,6 +15,7 @@ func (nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindInlineExtension, renderInlineExtension)
 	reg.Register(KindHTMLElement, renderHTMLElement)
 	reg.Register(KindAbbreviation, renderAbbreviation)
+	reg.Register(KindTOC, renderTOC)
 }
 
 // renderExtension writes a {::comment} block as an HTML comment and a

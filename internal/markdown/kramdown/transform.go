@@ -40,7 +40,12 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		return ast.WalkContinue, nil
 	})
 	for _, n := range blocks {
-		if target := blockTarget(n); target != nil {
+		target := blockTarget(n)
+		switch {
+		case isTOC(n.List, target):
+			toc := &TOC{Ordered: target.(*ast.List).IsOrdered()}
+			target.Parent().ReplaceChild(target.Parent(), target, toc)
+		case target != nil:
 			apply(target, n.List, defs)
 		}
 	}
