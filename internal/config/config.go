@@ -79,6 +79,10 @@ type Config struct {
 	// posts' own. Other errors make Load return an error instead.
 	Problems []diag.Diagnostic
 
+	// Future and Unpublished are Jekyll's future and unpublished: publish
+	// posts dated after the build, and posts with published: false.
+	Future, Unpublished bool
+
 	// Defaults are Jekyll's front matter defaults, in the order written.
 	Defaults []DefaultSet
 

@@ -304,6 +304,10 @@ func (d *decoder) siteSetting(key string, value *yaml.Node) bool {
 		d.headers(value)
 	case "defaults":
 		d.defaults(value)
+	case "future":
+		d.decode(key, value, &d.cfg.Future, "true or false")
+	case "unpublished":
+		d.decode(key, value, &d.cfg.Unpublished, "true or false")
 	default:
 		return false
 	}

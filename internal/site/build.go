@@ -249,7 +249,8 @@ func (b *Builder) resolve(r *run) {
 func (b *Builder) include(ps *postState, now time.Time) bool {
 	p := ps.post
 	ps.future = p.HasDate && p.Date.After(now)
-	ps.included = (b.opts.Drafts || (!p.Draft && p.Published)) && (b.opts.Future || !ps.future)
+	published := p.Published || b.cfg.Unpublished // Jekyll's unpublished: true
+	ps.included = (b.opts.Drafts || (!p.Draft && published)) && (b.opts.Future || b.cfg.Future || !ps.future)
 	ps.data = nil
 	if !ps.included || ps.derived {
 		return ps.included
