@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -170,11 +171,19 @@ func BenchmarkBuildLarge(b *testing.B) {
 func BenchmarkServeFirstPage(b *testing.B) {
 	bin, src := benchBinary(b), benchSite(b)
 	cache := filepath.Join(src, ".weeknotes-cache")
+	// One port for every run: the preview's address is part of what it
+	// renders, and so of what its saved state is for.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
 	for _, warm := range []bool{false, true} {
 		b.Run(map[bool]string{false: "cold", true: "warm"}[warm], func(b *testing.B) {
 			os.RemoveAll(cache)
 			if warm {
-				serveOnce(b, bin, src) // saves the state
+				serveOnce(b, bin, src, port) // saves the state
 			}
 			var runs []runCost
 			b.ResetTimer()
@@ -184,7 +193,7 @@ func BenchmarkServeFirstPage(b *testing.B) {
 					os.RemoveAll(cache)
 					b.StartTimer()
 				}
-				runs = append(runs, serveOnce(b, bin, src))
+				runs = append(runs, serveOnce(b, bin, src, port))
 			}
 			b.StopTimer()
 			report(b, runs)
@@ -195,9 +204,9 @@ func BenchmarkServeFirstPage(b *testing.B) {
 // serveOnce starts the preview, fetches its home page and stops it. The
 // time is from the start to the page's last byte; the peak memory is the
 // process's at that moment (its CPU time is not known before it ends).
-func serveOnce(b *testing.B, bin, src string) runCost {
+func serveOnce(b *testing.B, bin, src, port string) runCost {
 	b.Helper()
-	cmd := exec.Command(bin, "serve", "--port", "0", "--source", src)
+	cmd := exec.Command(bin, "serve", "--port", port, "--source", src)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
