@@ -141,6 +141,7 @@ type old struct {
 	exists bool
 	mode   fs.FileMode
 	files  map[string]bool // the recorded files in it
+	marker []byte          // its marker's bytes
 }
 
 // readOld lists the destination and checks that weeknotes may replace it:
@@ -165,7 +166,8 @@ func (pl *place) readOld() (*old, error) {
 	if len(entries) == 0 {
 		return o, nil
 	}
-	recorded, legacy, err := readMarker(filepath.Join(pl.real, MarkerFile))
+	recorded, legacy, marker, err := readMarker(filepath.Join(pl.real, MarkerFile))
+	o.marker = marker
 	if err != nil {
 		return nil, fmt.Errorf("%s has files that weeknotes did not write (no %s); empty it or choose another --dest: %w", pl.dest, MarkerFile, ErrDest)
 	}
@@ -210,21 +212,21 @@ func strangersError(dest string, strangers []string) error {
 
 // readMarker reads the files a marker records; legacy is true for a marker
 // without a list.
-func readMarker(p string) (recorded map[string]bool, legacy bool, err error) {
+func readMarker(p string) (recorded map[string]bool, legacy bool, data []byte, err error) {
 	info, err := os.Lstat(p)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, false, fileio.ErrNotRegular
+		return nil, false, nil, fileio.ErrNotRegular
 	}
-	data, err := fileio.ReadFile(p)
+	data, err = fileio.ReadFile(p)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	head, list, found := bytes.Cut(data, []byte("\nfiles:\n"))
 	if !found {
-		return nil, len(head) > 0, nil
+		return nil, len(head) > 0, data, nil
 	}
 	recorded = map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(list))
@@ -234,7 +236,7 @@ func readMarker(p string) (recorded map[string]bool, legacy bool, err error) {
 			recorded[line] = true
 		}
 	}
-	return recorded, false, sc.Err()
+	return recorded, false, data, sc.Err()
 }
 
 // markerBytes is the marker recording paths.

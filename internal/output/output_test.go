@@ -385,3 +385,34 @@ func TestSwapInTwo(t *testing.T) {
 		t.Errorf("left beside the destination: %v", s)
 	}
 }
+
+// TestWriteDirChangingNothing writes the same site twice: the second write
+// switches nothing, so the destination folder itself stays the same.
+func TestWriteDirChangingNothing(t *testing.T) {
+	ctx := context.Background()
+	dest := filepath.Join(t.TempDir(), "site")
+	out := files("index.html", "home", "a/b/index.html", "b")
+	if _, err := WriteDir(ctx, out, dest, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(dest)
+	st, err := WriteDir(ctx, out, dest, Options{})
+	if err != nil || st != (Stats{Unchanged: 2}) {
+		t.Fatalf("second write: %+v, %v", st, err)
+	}
+	after, _ := os.Stat(dest)
+	if !os.SameFile(before, after) {
+		t.Error("a write that changed nothing replaced the folder")
+	}
+	if s := siblings(t, dest); len(s) > 0 {
+		t.Errorf("left beside the destination: %v", s)
+	}
+	// One change, and the folder is switched as usual.
+	out.Files["a/b/index.html"] = &File{Data: []byte("c")}
+	if st, err := WriteDir(ctx, out, dest, Options{}); err != nil || st != (Stats{Written: 1, Unchanged: 1}) {
+		t.Fatalf("third write: %+v, %v", st, err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "a/b/index.html")); string(data) != "c" {
+		t.Errorf("a/b/index.html = %q", data)
+	}
+}

@@ -46,6 +46,7 @@ type Writer struct {
 
 	mu       sync.Mutex
 	paths    map[string]bool // every path put or copied into the new tree
+	same     []string        // paths whose bytes the old tree has, linked at Commit
 	errs     []error
 	finished bool
 }
@@ -163,6 +164,68 @@ func (w *Writer) fail(err error) {
 	w.mu.Unlock()
 }
 
+// addSame records a file whose bytes the old tree has.
+func (w *Writer) addSame(p string) {
+	w.mu.Lock()
+	w.same = append(w.same, p)
+	w.mu.Unlock()
+	w.unchanged.Add(1)
+}
+
+// linkSame hard-links into the new tree the old tree's files that have the
+// right bytes already. It runs only once the build knows it changes
+// something: a build that changes nothing links nothing.
+func (w *Writer) linkSame(ctx context.Context) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(w.same)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(w.same) {
+					return
+				}
+				if err := w.linkOld(w.same[i]); err != nil {
+					w.fail(fmt.Errorf("write %s: %w", w.same[i], err))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return w.err()
+}
+
+// linkOld links the old tree's file at p into the new tree, or copies it
+// where the file system has no hard links.
+func (w *Writer) linkOld(p string) error {
+	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
+	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return err
+	}
+	prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
+	if os.Link(prev, target) == nil {
+		return nil
+	}
+	data, err := fileio.ReadFile(prev)
+	if err != nil {
+		return err
+	}
+	return fileio.CreateFile(target, data, 0o644)
+}
+
+// finish ends a Commit that leaves the destination as it is.
+func (w *Writer) finish(st Stats) Stats {
+	w.mu.Lock()
+	w.finished = true
+	w.mu.Unlock()
+	removeTree(w.pl.newDir)
+	w.unlock()
+	return st
+}
+
 // wait lets the writers finish what is queued. It may be called more than once.
 func (w *Writer) wait() {
 	w.closing.Do(func() { close(w.jobs) })
@@ -193,7 +256,16 @@ func (w *Writer) Commit(ctx context.Context, out *Output) (Stats, error) {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	if err := os.WriteFile(filepath.Join(w.pl.newDir, MarkerFile), markerBytes(paths), 0o644); err != nil {
+	marker := markerBytes(paths)
+	if w.written.Load() == 0 && len(paths) == len(w.old.files) && bytes.Equal(marker, w.old.marker) {
+		// Every file is the old one and none went: the destination is
+		// the new site already. Nothing is switched.
+		return w.finish(Stats{Unchanged: int(w.unchanged.Load())}), nil
+	}
+	if err := w.linkSame(ctx); err != nil {
+		return Stats{}, err
+	}
+	if err := os.WriteFile(filepath.Join(w.pl.newDir, MarkerFile), marker, 0o644); err != nil {
 		return Stats{}, fmt.Errorf("write %s: %w", MarkerFile, err)
 	}
 	if w.old.exists {
@@ -278,15 +350,15 @@ func (w *Writer) Abort() {
 // when it has these bytes already.
 func (w *Writer) writeData(p string, data []byte) error {
 	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
-	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
-		return err
-	}
 	if w.old.files[p] {
 		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
-		if have, err := fileio.ReadFile(prev); err == nil && bytes.Equal(have, data) && os.Link(prev, target) == nil {
-			w.unchanged.Add(1)
+		if have, err := fileio.ReadFile(prev); err == nil && bytes.Equal(have, data) {
+			w.addSame(p)
 			return nil
 		}
+	}
+	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return err
 	}
 	if err := fileio.CreateFile(target, data, 0o644); err != nil {
 		return err
@@ -306,18 +378,18 @@ func (w *Writer) copyFile(p, src string) error {
 	}
 	defer in.Close()
 	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
-	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
-		return err
-	}
 	if w.old.files[p] {
 		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
-		if same, _ := sameFile(prev, in, info.Size()); same && os.Link(prev, target) == nil {
-			w.unchanged.Add(1)
+		if same, _ := sameFile(prev, in, info.Size()); same {
+			w.addSame(p)
 			return nil
 		}
 		if _, err := in.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
+	}
+	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+		return err
 	}
 	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
