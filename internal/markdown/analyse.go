@@ -486,6 +486,10 @@ func textValue(source []byte, t *ast.Text) []byte {
 }
 
 func stringValue(s *ast.String) []byte {
+	if s.IsCode() && bytes.IndexByte(s.Value, '&') >= 0 {
+		// HTML written as it is: the typographer's &rsquo; and the like.
+		return []byte(html.UnescapeString(string(s.Value)))
+	}
 	if s.IsRaw() || s.IsCode() {
 		return s.Value
 	}

@@ -63,6 +63,7 @@ func TestKramdownOnlyWhenAsked(t *testing.T) {
 		{"abbreviation", "*[CSS]: Cascading Style Sheets\n\nCSS\n", "<p>*[CSS]", `<abbr title="Cascading Style Sheets">CSS</abbr>`},
 		{"bare URL", "See https://example.org now.\n", `<a href="https://example.org">`, "<p>See https://example.org now.</p>"},
 		{"table of contents", "* TOC\n{:toc}\n\n## One\n\n### Two\n", "{:toc}</li>", "<ul id=\"markdown-toc\">\n<li><a href=\"#one\" id=\"markdown-toc-one\">One</a>\n<ul>\n<li><a href=\"#two\" id=\"markdown-toc-two\">Two</a></li>"},
+		{"typographic quotes and dashes", "It's \"here\" -- now...\n", "It's &quot;here&quot; -- now...", "It&rsquo;s &ldquo;here&rdquo; &ndash; now&hellip;"},
 		{"code block attributes", "```\nx\n```\n{: .wide}\n", "<pre tabindex=\"0\"><code>x", `<pre class="wide" tabindex="0"><code>x`},
 	}
 	commonMark, kramdown := New(Options{}), New(Options{Kramdown: true})

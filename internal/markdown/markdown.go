@@ -166,11 +166,13 @@ func New(opts Options) *Renderer {
 
 // newKramdown builds the pipeline for kramdown bodies: one parse a body,
 // since kramdown (as Jekyll configures it, with GitHub's dialect) does not
-// link bare URLs.
+// link bare URLs; and typographic quotes and dashes, as kramdown writes them.
 func newKramdown(opts Options) *Renderer {
 	md := goldmark.New(
 		goldmark.WithParser(newParser(kramdown.Parser()...)),
-		goldmark.WithExtensions(blockExtensions()...),
+		// kramdown's typographic symbols ("quotes", -- dashes, ...) are
+		// goldmark's typographer's.
+		goldmark.WithExtensions(append(blockExtensions(), extension.Typographer)...),
 		goldmark.WithRendererOptions(
 			html.WithUnsafe(),
 			renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Highlights), 100)),

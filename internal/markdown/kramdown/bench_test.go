@@ -29,7 +29,7 @@ var hostileBodies = map[string]string{
 // comparison, without it: the two should be of the same order.
 func BenchmarkHostile(b *testing.B) {
 	plain := goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList),
+		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList, extension.Typographer),
 		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)

@@ -50,7 +50,7 @@ func FuzzConvert(f *testing.F) {
 		f.Add(s)
 	}
 	plain := goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList),
+		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList, extension.Typographer),
 		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)

@@ -33,7 +33,7 @@ var deliberate = map[string]string{
 // HTML passed through.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList, Extension),
+		goldmark.WithExtensions(extension.Table, extension.Footnote, extension.DefinitionList, extension.Typographer, Extension),
 		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
