@@ -117,7 +117,10 @@ func (b *Builder) startWarm(r *run) *Result {
 		return nil
 	}
 	w := &warm{state: st, changed: diffInputs(st.Inputs, r.inputs)}
-	if len(w.changed) == 0 && b.unchangedOutput(st, r.now) {
+	// A strict build fails on the warnings a build before let pass, so it
+	// goes the whole way to report them as errors.
+	strictFails := b.opts.Strict && hasErrors(st.Diags, true)
+	if len(w.changed) == 0 && !strictFails && b.unchangedOutput(st, r.now) {
 		return b.noChangeResult(r, st)
 	}
 	b.warm = w

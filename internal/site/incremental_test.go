@@ -251,6 +251,18 @@ func TestStateNoChange(t *testing.T) {
 		t.Error("a no-change build replaced files")
 	}
 
+	// A strict build fails on the warnings the build before let pass.
+	writeSource(t, dir, "content/posts/warned.md", "---\ntitle: Warned\ndate: 2024-05-05\n---\n\n![Gone](/static/img/missing.png)\n")
+	stateBuild(t, dir, dest, cache)
+	if res := stateBuild(t, dir, dest, cache); !res.NoChange || len(res.Diagnostics) == 0 {
+		t.Fatalf("no-change build after a warning: NoChange %v, diagnostics %v", res.NoChange, res.Diagnostics)
+	}
+	strict := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime, StreamTo: dest, CacheDir: cache, Strict: true})
+	if _, err := strict.Build(context.Background(), nil); err == nil {
+		t.Error("a strict build with nothing changed passed over the warnings")
+	}
+	before = inodes(t, dest)
+
 	// A file of the output went: the build puts it back.
 	page := filepath.Join(dest, "index.html")
 	want, err := os.ReadFile(page)
