@@ -53,6 +53,7 @@ func Load(fsys fs.FS) (*Config, error) {
 		PublishCDN:   map[string]string{},
 		Params:       map[string]any{},
 		Include:      []string{".htaccess"},
+		KeepFiles:    []string{".git", ".svn"}, // Jekyll's default
 	}
 	name, data, err := readFirst(fsys)
 	if err != nil {
@@ -338,6 +339,7 @@ func (d *decoder) layoutSetting(key string, value *yaml.Node) bool {
 	case "exclude":
 		d.list(key, value, &d.cfg.Exclude)
 	case "keep_files":
+		d.cfg.KeepFiles = nil // the author's list replaces Jekyll's default
 		d.list(key, value, &d.cfg.KeepFiles)
 	default:
 		return false

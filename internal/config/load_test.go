@@ -25,6 +25,7 @@ func expected(edit func(*Config)) Config {
 		PagesDir:     "content/pages",
 		DataDir:      "_data",
 		Include:      []string{".htaccess"},
+		KeepFiles:    []string{".git", ".svn"},
 		Exclude:      []string{".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"},
 		Publish:      map[string]string{},
 		PublishCDN:   map[string]string{},

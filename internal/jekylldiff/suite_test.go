@@ -48,6 +48,9 @@ type Expected struct {
 	Outputs map[string]Rendered `json:"outputs"`
 	// Files are the output paths of files copied as they are.
 	Files []string `json:"files,omitempty"`
+	// Kept are the files of the case's dest/ (put into the output folder
+	// before the build) that Jekyll left there, byte for byte: keep_files.
+	Kept []string `json:"kept,omitempty"`
 }
 
 // Rendered is one rendered post or page, normalised (see Text, Hrefs).
@@ -97,10 +100,12 @@ func TestJekyllCases(t *testing.T) {
 		t.Run(e.Name(), func(t *testing.T) {
 			c := readCase(t, dir)
 			if *regenerate {
-				writeExpected(t, dir, runJekyll(t, filepath.Join(dir, "site")))
+				writeExpected(t, dir, runJekyll(t, dir))
 				return
 			}
-			compare(t, c, readExpected(t, dir), filepath.Join(dir, "site"))
+			exp := readExpected(t, dir)
+			compare(t, c, exp, filepath.Join(dir, "site"))
+			compareKept(t, exp, dir)
 		})
 	}
 	if n == 0 {
@@ -356,13 +361,15 @@ const probeName = "weeknotes-probe.txt"
 
 // runJekyll builds a copy of the site with jekyll build --safe and reads
 // what it made.
-func runJekyll(t *testing.T, src string) *Expected {
+func runJekyll(t *testing.T, dir string) *Expected {
 	t.Helper()
+	src := filepath.Join(dir, "site")
 	tmp := t.TempDir()
 	work, dest := filepath.Join(tmp, "site"), filepath.Join(tmp, "out")
 	if err := os.CopyFS(work, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
+	seeded := seedDest(t, dir, dest)
 	if err := os.WriteFile(filepath.Join(work, probeName), []byte(probe), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -387,6 +394,12 @@ func runJekyll(t *testing.T, src string) *Expected {
 		if rel == probeName {
 			return nil
 		}
+		if want, ok := seeded[rel]; ok {
+			if data, err := os.ReadFile(p); err == nil && string(data) == want {
+				exp.Kept = append(exp.Kept, rel)
+			}
+			return nil
+		}
 		source, rendered := urls[rel]
 		if !rendered {
 			exp.Files = append(exp.Files, rel)
@@ -403,7 +416,63 @@ func runJekyll(t *testing.T, src string) *Expected {
 		t.Fatal(err)
 	}
 	sort.Strings(exp.Files)
+	sort.Strings(exp.Kept)
 	return exp
+}
+
+// seedDest copies the case's dest/ folder, when it has one, into the
+// output folder dest before a build, and returns its files' contents by
+// path.
+func seedDest(t *testing.T, dir, dest string) map[string]string {
+	t.Helper()
+	seed := filepath.Join(dir, "dest")
+	if _, err := os.Stat(seed); err != nil {
+		return nil
+	}
+	if err := os.CopyFS(dest, os.DirFS(seed)); err != nil {
+		t.Fatal(err)
+	}
+	seeded := map[string]string{}
+	err := filepath.WalkDir(seed, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(seed, p)
+		seeded[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seeded
+}
+
+// compareKept builds a case that has a dest/ folder into a copy of it,
+// twice, as weeknotes build does (writing to disk), and checks that the
+// files Jekyll kept are there, byte for byte, after each build.
+func compareKept(t *testing.T, exp *Expected, dir string) {
+	dest := filepath.Join(t.TempDir(), "out")
+	seeded := seedDest(t, dir, dest)
+	if seeded == nil {
+		return
+	}
+	for i := range 2 {
+		b := site.NewBuilder(site.Options{Source: filepath.Join(dir, "site"), Theme: testTheme(), Now: time.Now(), StreamTo: dest})
+		if _, err := b.Build(context.Background(), nil); err != nil {
+			t.Fatalf("build %d into a folder with kept files: %v", i+1, err)
+		}
+		var kept []string
+		for rel, want := range seeded {
+			if data, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(rel))); err == nil && string(data) == want {
+				kept = append(kept, rel)
+			}
+		}
+		sort.Strings(kept)
+		if !slices.Equal(kept, exp.Kept) {
+			t.Errorf("build %d: kept %q, Jekyll keeps %q", i+1, kept, exp.Kept)
+		}
+	}
 }
 
 // readProbe fills exp from the probe's listing and returns the output path

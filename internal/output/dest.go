@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -142,11 +143,14 @@ type old struct {
 	mode   fs.FileMode
 	files  map[string]bool // the recorded files in it
 	marker []byte          // its marker's bytes
+	kept   []string        // its entries that keep_files keeps, outermost only
 }
 
 // readOld lists the destination and checks that weeknotes may replace it:
-// absent, empty, or holding only files its marker records.
-func (pl *place) readOld() (*old, error) {
+// absent, empty, or holding only files its marker records and entries that
+// keep (keep_files) keeps. A destination holding only kept entries (a
+// .git folder) needs no marker: nothing in it is ever removed.
+func (pl *place) readOld(keep []string) (*old, error) {
 	o := &old{files: map[string]bool{}}
 	info, err := os.Lstat(pl.real)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -166,23 +170,53 @@ func (pl *place) readOld() (*old, error) {
 	if len(entries) == 0 {
 		return o, nil
 	}
-	recorded, legacy, marker, err := readMarker(filepath.Join(pl.real, MarkerFile))
+	recorded, legacy, marker, merr := readMarker(filepath.Join(pl.real, MarkerFile))
 	o.marker = marker
+	strangers, err := pl.walkOld(o, keep, recorded, legacy && merr == nil)
 	if err != nil {
+		return nil, fmt.Errorf("read output folder %s: %w", pl.dest, err)
+	}
+	if merr != nil && (len(strangers) > 0 || len(o.files) > 0) {
 		return nil, fmt.Errorf("%s has files that weeknotes did not write (no %s); empty it or choose another --dest: %w", pl.dest, MarkerFile, ErrDest)
 	}
+	if len(strangers) > 0 {
+		return nil, strangersError(pl.dest, strangers)
+	}
+	return o, nil
+}
+
+// walkOld sorts the old tree's entries into recorded files (o.files), kept
+// entries (o.kept, a kept folder whole) and the rest, which it returns.
+// As in Jekyll, an entry is kept only when its folder is kept too, or is a
+// folder above a keep_files entry: Jekyll removes a folder that neither
+// keeps, with all in it ("legacy/" keeps nothing, "legacy" keeps all).
+func (pl *place) walkOld(o *old, keep []string, recorded map[string]bool, legacy bool) ([]string, error) {
 	var strangers []string
-	err = filepath.WalkDir(pl.real, func(p string, d fs.DirEntry, err error) error {
+	unkept := map[string]bool{} // folders whose entries nothing keeps
+	err := filepath.WalkDir(pl.real, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
+		if p == pl.real {
 			return nil
 		}
 		rel, _ := filepath.Rel(pl.real, p)
 		rel = filepath.ToSlash(rel)
+		keepHere := keep
+		if unkept[path.Dir(rel)] {
+			keepHere = nil
+		}
 		switch {
 		case rel == MarkerFile:
+		case KeptBy(rel, keepHere) != "":
+			o.kept = append(o.kept, rel)
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+		case d.IsDir():
+			if keepHere == nil || !aboveKept(rel, keep) {
+				unkept[rel] = true
+			}
 		case d.Type().IsRegular() && (legacy || recorded[rel]):
 			o.files[rel] = true
 		default:
@@ -190,13 +224,18 @@ func (pl *place) readOld() (*old, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read output folder %s: %w", pl.dest, err)
+	return strangers, err
+}
+
+// aboveKept reports whether the folder dir is above a keep_files entry
+// ("a" and "a/b" are above "a/b/c"; "legacy" is not above "legacy/").
+func aboveKept(dir string, keep []string) bool {
+	for _, k := range keep {
+		if rest, ok := strings.CutPrefix(k, dir+"/"); ok && strings.Trim(rest, "/") != "" {
+			return true
+		}
 	}
-	if len(strangers) > 0 {
-		return nil, strangersError(pl.dest, strangers)
-	}
-	return o, nil
+	return false
 }
 
 func strangersError(dest string, strangers []string) error {

@@ -19,7 +19,8 @@
 //   - the destination holds only files that a previous build recorded
 //     writing, in the MarkerFile at its root: anything else is left alone
 //     and the build refused, so that a copied marker cannot make weeknotes
-//     delete someone's work;
+//     delete someone's work; what Options.KeepFiles keeps (a .git folder)
+//     is hard-linked into the new tree, never removed nor written into;
 //   - copied files are regular files, opened without following a link, and
 //     copied up to the size they had when opened (a FIFO or a device is an
 //     error, never a hang or an endless file).

@@ -24,16 +24,21 @@ type Options struct {
 	// Inputs are the site's folders and files that a build reads; the
 	// destination may not be, contain or be inside any of them (CheckDest).
 	Inputs []string
+	// KeepFiles are Jekyll's keep_files: prefixes of paths in the
+	// destination that a build leaves in place (see KeptBy). A build
+	// writing at a kept path is an error. nil keeps nothing.
+	KeepFiles []string
 }
 
 // Writer writes one site into its destination: Put files as they are
 // rendered, then Commit once the whole build succeeded, or Abort. Until
 // Commit switches the trees, the destination is not touched.
 type Writer struct {
-	pl     *place
-	old    *old
-	unlock func()
-	dirs   dirCache
+	pl        *place
+	old       *old
+	unlock    func()
+	dirs      dirCache
+	keepFiles []string // keep_files
 
 	// Files are written by a pool of writers while the renderers go on:
 	// creating thousands of folders and files spends most of its time
@@ -83,7 +88,7 @@ func NewWriter(dest string, opts Options) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{pl: pl, unlock: unlock, paths: map[string]bool{}, jobs: make(chan job, 4*writers)}
+	w := &Writer{pl: pl, unlock: unlock, keepFiles: opts.KeepFiles, paths: map[string]bool{}, jobs: make(chan job, 4*writers)}
 	if err := w.prepare(); err != nil {
 		unlock()
 		return nil, err
@@ -109,7 +114,7 @@ func (w *Writer) prepare() error {
 	if err := w.pl.cleanUp(); err != nil {
 		return err
 	}
-	o, err := w.pl.readOld()
+	o, err := w.pl.readOld(w.keepFiles)
 	if err != nil {
 		return err
 	}
@@ -148,6 +153,9 @@ func (w *Writer) Put(p string, data []byte, release func()) *File {
 func (w *Writer) claim(p string) error {
 	if err := CheckPath(p); err != nil {
 		return err
+	}
+	if k := KeptBy(p, w.keepFiles); k != "" {
+		return fmt.Errorf("output path %s is kept by keep_files entry %q, which a build never writes into: %w", p, k, ErrKept)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -263,6 +271,9 @@ func (w *Writer) Commit(ctx context.Context, out *Output) (Stats, error) {
 		return w.finish(Stats{Unchanged: int(w.unchanged.Load())}), nil
 	}
 	if err := w.linkSame(ctx); err != nil {
+		return Stats{}, err
+	}
+	if err := w.carryKept(); err != nil {
 		return Stats{}, err
 	}
 	if err := os.WriteFile(filepath.Join(w.pl.newDir, MarkerFile), marker, 0o644); err != nil {

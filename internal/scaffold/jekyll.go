@@ -35,7 +35,6 @@ var jekyllOnly = map[string]string{
 	"paginate_path":   "pages of the home page are at /page/N/",
 	"exclude":         "weeknotes reads only its own folders",
 	"include":         "weeknotes reads only its own folders",
-	"keep_files":      "weeknotes owns the output folder",
 	"source":          "a setting of the jekyll command; use --source",
 	"destination":     "a setting of the jekyll command; use --dest",
 	"layouts_dir":     "templates are in templates/",

@@ -59,5 +59,41 @@ func (b *Builder) collisions(r *run, gens []genJob) []diag.Diagnostic {
 				"URL %s is also the URL of %s, which one of them would silently replace; give the post a different permalink or slug", ps.url, other))
 		}
 	}
+	return append(ds, b.keptCollisions(r, gens)...)
+}
+
+// keptCollisions reports every post, page, file or generated page that
+// would be written at a path keep_files keeps: the build never writes
+// there, so that what is kept is never replaced. Each error names the
+// source and the keep_files entry.
+func (b *Builder) keptCollisions(r *run, gens []genJob) []diag.Diagnostic {
+	keep := b.cfg.KeepFiles
+	if len(keep) == 0 {
+		return nil
+	}
+	conf := b.cfg.File
+	if conf == "" {
+		conf = "the configuration"
+	}
+	var ds []diag.Diagnostic
+	add := func(file string, line int, out string) {
+		if k := output.KeptBy(out, keep); k != "" {
+			ds = append(ds, diag.Errorf(file, line, "it would be written to %s, which keep_files entry %q in %s keeps in the output folder; give it another permalink or remove the entry", out, k, conf))
+		}
+	}
+	for _, ps := range r.included {
+		add(ps.post.Path, ps.post.URLLine, ps.outPath)
+	}
+	for out, src := range b.own.source {
+		add(src, 0, out)
+	}
+	for name := range b.static {
+		add(b.cfg.StaticDir+"/"+strings.TrimPrefix(name, "static/"), 0, name)
+	}
+	for _, g := range gens {
+		if !b.ownedBySite(g.out) {
+			add(conf, 0, g.out)
+		}
+	}
 	return ds
 }

@@ -44,7 +44,7 @@ func (b *Builder) inputs() []string {
 type staging struct{ w *output.Writer }
 
 func (b *Builder) newStaging() (*staging, error) {
-	w, err := output.NewWriter(b.opts.StreamTo, output.Options{Inputs: b.inputs()})
+	w, err := output.NewWriter(b.opts.StreamTo, output.Options{Inputs: b.inputs(), KeepFiles: b.cfg.KeepFiles})
 	if err != nil {
 		return nil, err
 	}
