@@ -219,6 +219,18 @@ func (s *eventStream) expect(t testing.TB, name string, within time.Duration) ss
 	return ev
 }
 
+// until returns the first event called name, passing over the others: where
+// a test makes several changes, the watcher may take them in one rebuild or
+// in several, and only the last one's event is sure.
+func (s *eventStream) until(t testing.TB, name string, within time.Duration) sseEvent {
+	t.Helper()
+	for {
+		if ev := s.next(t, within); ev.Name == name {
+			return ev
+		}
+	}
+}
+
 // quiet fails the test if an event comes within d.
 func (s *eventStream) quiet(t testing.TB, d time.Duration) {
 	t.Helper()
