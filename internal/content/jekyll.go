@@ -95,15 +95,19 @@ func squeezeSlashes(s string) string {
 }
 
 // folderCategories are the categories Jekyll gives a post from the folders
-// above its _posts folder: blog/tech/_posts/x.md is in blog and tech.
+// above its _posts (or a draft's _drafts) folder: blog/tech/_posts/x.md
+// and blog/tech/_drafts/y.md are in blog and tech.
 func folderCategories(file string) []string {
 	before, _, found := strings.Cut(file, "_posts")
+	if !found {
+		before, _, found = strings.Cut(file, "_drafts")
+	}
 	if !found || before == "" {
 		return nil
 	}
 	var out []string
 	for _, part := range strings.Split(before, "/") {
-		if part != "" && part != "_posts" && part != path.Base(file) {
+		if part != "" && part != "_posts" && part != "_drafts" && part != path.Base(file) {
 			out = append(out, part)
 		}
 	}

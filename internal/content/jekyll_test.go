@@ -59,6 +59,9 @@ func TestFolderCategories(t *testing.T) {
 		{"_posts/sub/2020-01-01-x.md", nil},
 		{"blog/_posts/2020-01-01-x.md", []string{"blog"}},
 		{"blog/tech/_posts/y/2020-01-01-x.md", []string{"blog", "tech"}},
+		{"_drafts/x.md", nil},
+		{"blog/_drafts/x.md", []string{"blog"}},
+		{"blog/tech/_drafts/x.md", []string{"blog", "tech"}},
 	} {
 		if got := folderCategories(tt.path); !slices.Equal(got, tt.want) {
 			t.Errorf("folderCategories(%q) = %q, want %q", tt.path, got, tt.want)

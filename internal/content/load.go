@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/diag"
@@ -70,6 +71,7 @@ type source struct {
 	path     string
 	dir      string // the posts or drafts folder it was found under
 	inDrafts bool
+	modTime  time.Time // a draft's, in Jekyll's layout: its date when it has none
 }
 
 // Load reads every post under cfg.PostsDir (subfolders included) and, when
@@ -93,7 +95,9 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 		sources, ds = jekyllPostNames(sources, ds)
 	}
 	if drafts && cfg.DraftsDir != "" && cfg.DraftsDir != cfg.PostsDir {
-		sources, ds = walk(fsys, cfg.DraftsDir, "", true, cfg.Jekyll, sources, ds)
+		for _, dir := range DraftFolders(fsys, cfg) {
+			sources, ds = walk(fsys, dir, "", true, cfg.Jekyll, sources, ds)
+		}
 	}
 
 	posts := make([]*Post, len(sources))
@@ -113,7 +117,7 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 					found[i] = []diag.Diagnostic{diag.Errorf(s.path, 0, "cannot read the file: %v", pathless(err))}
 					continue
 				}
-				posts[i], found[i] = parse(s.path, s.dir, src, rulesOf(cfg), s.inDrafts)
+				posts[i], found[i] = parse(s.path, s.dir, src, rulesOf(cfg), s.inDrafts, s.modTime)
 			}
 		})
 	}
@@ -136,7 +140,20 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 // folder of the site whose name and whose parents' names do not start
 // with "_" or "." (blog/_posts holds posts of the category blog).
 func PostFolders(fsys fs.FS, cfg *config.Config) []string {
-	dirs := []string{cfg.PostsDir}
+	return jekyllFolders(fsys, cfg, cfg.PostsDir, "_posts")
+}
+
+// DraftFolders are the folders drafts are read from: the drafts folder
+// and, in Jekyll's layout, every other _drafts folder Jekyll reads, as for
+// _posts (blog/_drafts holds drafts of the category blog).
+func DraftFolders(fsys fs.FS, cfg *config.Config) []string {
+	return jekyllFolders(fsys, cfg, cfg.DraftsDir, "_drafts")
+}
+
+// jekyllFolders are main and, in Jekyll's layout, every folder called name
+// in a folder of the site whose name and parents' names Jekyll reads.
+func jekyllFolders(fsys fs.FS, cfg *config.Config, main, name string) []string {
+	dirs := []string{main}
 	if !cfg.Jekyll {
 		return dirs
 	}
@@ -147,18 +164,40 @@ func PostFolders(fsys fs.FS, cfg *config.Config) []string {
 		if ignoredName(d.Name()) {
 			return fs.SkipDir
 		}
-		if posts := p + "/_posts"; posts != cfg.PostsDir && isDir(fsys, posts) {
-			dirs = append(dirs, posts)
+		if sub := p + "/" + name; sub != main && isDir(fsys, sub) {
+			dirs = append(dirs, sub)
 		}
 		return nil
 	})
 	return dirs
 }
 
+// DraftsDirOf returns the drafts folder that holds the site path p (the
+// drafts folder, or in Jekyll's layout a folder's _drafts), or "" when p
+// is not a draft's path.
+func DraftsDirOf(cfg *config.Config, p string) string {
+	if within(p, cfg.DraftsDir) {
+		return cfg.DraftsDir
+	}
+	if !cfg.Jekyll {
+		return ""
+	}
+	before, _, ok := strings.Cut(p, "/_drafts/")
+	if !ok {
+		return ""
+	}
+	for _, part := range strings.Split(before, "/") {
+		if ignoredName(part) {
+			return ""
+		}
+	}
+	return before + "/_drafts"
+}
+
 // IsPostPath reports whether a site path is in one of the folders posts
 // are read from (see PostFolders), for a preview deciding what to re-read.
 func IsPostPath(cfg *config.Config, p string) bool {
-	if within(p, cfg.PostsDir) || within(p, cfg.DraftsDir) {
+	if within(p, cfg.PostsDir) || DraftsDirOf(cfg, p) != "" {
 		return true
 	}
 	if !cfg.Jekyll {
@@ -264,7 +303,13 @@ func walk(fsys fs.FS, dir, skip string, inDrafts, jekyll bool, sources []source,
 			return nil
 		}
 		if IsSourceFor(d.Name(), jekyll) {
-			sources = append(sources, source{path: p, dir: dir, inDrafts: inDrafts})
+			s := source{path: p, dir: dir, inDrafts: inDrafts}
+			if inDrafts && jekyll {
+				if info, err := d.Info(); err == nil {
+					s.modTime = info.ModTime()
+				}
+			}
+			sources = append(sources, s)
 		}
 		return nil
 	})

@@ -40,13 +40,21 @@ const dateHint = "write it as 2021-11-19, 2021-11-19 08:00 or 2021-11-19 08:00:0
 // Body aliases src. Front matter last_modified_at and updated, when they
 // parse as dates, are stored in Params as time.Time in loc.
 func Parse(path, postsDir string, src []byte, loc *time.Location) (*Post, []diag.Diagnostic) {
-	return parse(path, postsDir, src, rules{loc: loc}, false)
+	return parse(path, postsDir, src, rules{loc: loc}, false, time.Time{})
 }
 
 // ParseSite parses one source file of the site cfg describes, with its
 // rules: its time zone, and Jekyll's rules for a site in Jekyll's layout.
 func ParseSite(cfg *config.Config, path, postsDir string, src []byte) (*Post, []diag.Diagnostic) {
-	return parse(path, postsDir, src, rulesOf(cfg), false)
+	return parse(path, postsDir, src, rulesOf(cfg), false, time.Time{})
+}
+
+// ParseDraft parses one draft (a file of a drafts folder) of the site cfg
+// describes. In Jekyll's layout a draft without a date in its front matter
+// or name is dated by modTime, the file's modification time, as Jekyll
+// dates it, so that it gets a URL from the site's permalink.
+func ParseDraft(cfg *config.Config, path, draftsDir string, src []byte, modTime time.Time) (*Post, []diag.Diagnostic) {
+	return parse(path, draftsDir, src, rulesOf(cfg), true, modTime)
 }
 
 // rules are the site-wide settings that parsing a post depends on.
@@ -88,6 +96,8 @@ type parser struct {
 	src      []byte
 	loc      *time.Location
 	inDrafts bool // read from the drafts folder: undated is expected there
+	jekyll   bool
+	modTime  time.Time // a draft's modification time, its date in Jekyll's layout
 
 	fm       *matter // nil without (valid) front matter
 	fmBroken bool    // a front matter was opened but could not be read
@@ -101,7 +111,7 @@ type parser struct {
 	diags []diag.Diagnostic
 }
 
-func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.Diagnostic) {
+func parse(file, dir string, src []byte, r rules, inDrafts bool, modTime time.Time) (*Post, []diag.Diagnostic) {
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
@@ -119,7 +129,7 @@ func parse(file, dir string, src []byte, r rules, inDrafts bool) (*Post, []diag.
 	case ".html", ".htm":
 		p.HTML = true
 	}
-	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts}
+	ps := &parser{post: p, src: src, loc: r.loc, inDrafts: inDrafts, jekyll: r.jekyll, modTime: modTime}
 	if r.cfg != nil {
 		ps.defaults = r.cfg.DefaultValues(file, "posts")
 	}
@@ -509,6 +519,9 @@ func (ps *parser) findDate() {
 	case found && !hasFrontMatterDate:
 		ps.badNameDate = true
 		ps.errorf(0, "the file name starts with %04d-%02d-%02d, which is not a date; rename it to YYYY-MM-DD-%s", year, month, day, ps.nameAfterDate())
+	case !found && !hasFrontMatterDate && ps.inDrafts && ps.jekyll && !ps.modTime.IsZero():
+		// Jekyll dates an undated draft by its file's modification time.
+		p.Date, p.HasDate, p.DateFromModTime = ps.modTime.In(ps.loc), true, true
 	}
 	if !p.HasDate {
 		p.Date = time.Time{}

@@ -21,19 +21,22 @@ type Post struct {
 	SlugSource  string    // Jekyll's data["slug"]: front matter slug, else the file name after the date, as written
 	Date        time.Time // in the site's time zone; zero when HasDate is false
 	HasDate     bool      // a date came from the front matter or the file name
-	Draft       bool      // no date, draft: true, or read from the drafts folder
-	Published   bool      // false when the front matter says published: false
-	Excerpt     string    // front matter excerpt (plain text, trimmed), else "" (the renderer takes the first paragraph)
-	Description string    // front matter description
-	Subtitle    string    // front matter sub-title or subtitle
-	Author      string    // front matter author
-	Layout      string    // front matter layout, e.g. "post"
-	Permalink   string    // front matter permalink, overriding the site's pattern
-	URLLine     int       // the front matter line of permalink, else of slug; 0 when neither decides the URL
-	HTML        bool      // the body is HTML (a Jekyll post written as .html), not Markdown
-	Liquid      bool      // the body is rendered through Liquid; false with render_with_liquid: false, as in Jekyll
-	Tags        []string  // tags, from a list or a space-separated string, in file order, de-duplicated
-	Categories  []string  // categories, likewise
+	// DateFromModTime is set for a draft of a Jekyll layout dated, as in
+	// Jekyll, by its file's modification time.
+	DateFromModTime bool
+	Draft           bool     // no date, draft: true, or read from the drafts folder
+	Published       bool     // false when the front matter says published: false
+	Excerpt         string   // front matter excerpt (plain text, trimmed), else "" (the renderer takes the first paragraph)
+	Description     string   // front matter description
+	Subtitle        string   // front matter sub-title or subtitle
+	Author          string   // front matter author
+	Layout          string   // front matter layout, e.g. "post"
+	Permalink       string   // front matter permalink, overriding the site's pattern
+	URLLine         int      // the front matter line of permalink, else of slug; 0 when neither decides the URL
+	HTML            bool     // the body is HTML (a Jekyll post written as .html), not Markdown
+	Liquid          bool     // the body is rendered through Liquid; false with render_with_liquid: false, as in Jekyll
+	Tags            []string // tags, from a list or a space-separated string, in file order, de-duplicated
+	Categories      []string // categories, likewise
 
 	// Explicit series keys; zero values mean "not given".
 	SeriesName string // front matter series

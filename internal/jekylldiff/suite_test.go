@@ -83,6 +83,11 @@ type Case struct {
 	// Missing names outputs Jekyll writes that weeknotes deliberately does
 	// not, and why (a Sass stylesheet, which it cannot compile).
 	Missing map[string]string `yaml:"missing"`
+	// Drafts builds with drafts (jekyll build --drafts, weeknotes' Drafts).
+	Drafts bool `yaml:"drafts"`
+	// ModTime, when set (RFC 3339), is given to every file of the site as
+	// its modification time before both builds: Jekyll dates a draft by it.
+	ModTime string `yaml:"mtime"`
 }
 
 func TestJekyllCases(t *testing.T) {
@@ -100,11 +105,11 @@ func TestJekyllCases(t *testing.T) {
 		t.Run(e.Name(), func(t *testing.T) {
 			c := readCase(t, dir)
 			if *regenerate {
-				writeExpected(t, dir, runJekyll(t, dir))
+				writeExpected(t, dir, runJekyll(t, c, dir))
 				return
 			}
 			exp := readExpected(t, dir)
-			compare(t, c, exp, filepath.Join(dir, "site"))
+			compare(t, c, exp, siteCopy(t, c, dir))
 			compareKept(t, exp, dir)
 		})
 	}
@@ -179,9 +184,9 @@ func testTheme() fs.FS {
 	return th
 }
 
-func buildWeeknotes(t *testing.T, src string) *built {
+func buildWeeknotes(t *testing.T, c Case, src string) *built {
 	t.Helper()
-	b := site.NewBuilder(site.Options{Source: src, Theme: testTheme(), Now: time.Now()})
+	b := site.NewBuilder(site.Options{Source: src, Theme: testTheme(), Now: time.Now(), Drafts: c.Drafts})
 	res, err := b.Build(context.Background(), nil)
 	out := &built{err: err, posts: map[string]string{}, pages: map[string]string{}, outputs: map[string]Rendered{}, files: map[string]bool{}, copied: map[string]bool{}}
 	var be *diag.BuildError
@@ -219,7 +224,7 @@ func buildWeeknotes(t *testing.T, src string) *built {
 }
 
 func compare(t *testing.T, c Case, exp *Expected, src string) {
-	got := buildWeeknotes(t, src)
+	got := buildWeeknotes(t, c, src)
 	if exp.JekyllError != "" || c.WeeknotesError != "" {
 		compareRefusal(t, c, exp, got)
 		return
@@ -361,19 +366,20 @@ const probeName = "weeknotes-probe.txt"
 
 // runJekyll builds a copy of the site with jekyll build --safe and reads
 // what it made.
-func runJekyll(t *testing.T, dir string) *Expected {
+func runJekyll(t *testing.T, c Case, dir string) *Expected {
 	t.Helper()
-	src := filepath.Join(dir, "site")
 	tmp := t.TempDir()
 	work, dest := filepath.Join(tmp, "site"), filepath.Join(tmp, "out")
-	if err := os.CopyFS(work, os.DirFS(src)); err != nil {
-		t.Fatal(err)
-	}
+	copySite(t, c, dir, work)
 	seeded := seedDest(t, dir, dest)
 	if err := os.WriteFile(filepath.Join(work, probeName), []byte(probe), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("jekyll", "build", "--safe", "--quiet", "-s", work, "-d", dest)
+	args := []string{"build", "--safe", "--quiet", "-s", work, "-d", dest}
+	if c.Drafts {
+		args = append(args, "--drafts")
+	}
+	cmd := exec.Command("jekyll", args...)
 	cmd.Env = append(os.Environ(), "JEKYLL_ENV=production", "TZ=UTC")
 	outb, err := cmd.CombinedOutput()
 	exp := &Expected{Posts: map[string]string{}, Pages: map[string]string{}, Outputs: map[string]Rendered{}}
@@ -418,6 +424,43 @@ func runJekyll(t *testing.T, dir string) *Expected {
 	sort.Strings(exp.Files)
 	sort.Strings(exp.Kept)
 	return exp
+}
+
+// siteCopy is the case's site to build: the site itself, or a copy whose
+// files have the case's modification time.
+func siteCopy(t *testing.T, c Case, dir string) string {
+	t.Helper()
+	if c.ModTime == "" {
+		return filepath.Join(dir, "site")
+	}
+	work := filepath.Join(t.TempDir(), "site")
+	copySite(t, c, dir, work)
+	return work
+}
+
+// copySite copies the case's site to work and gives its files the case's
+// modification time, when it has one.
+func copySite(t *testing.T, c Case, dir, work string) {
+	t.Helper()
+	if err := os.CopyFS(work, os.DirFS(filepath.Join(dir, "site"))); err != nil {
+		t.Fatal(err)
+	}
+	if c.ModTime == "" {
+		return
+	}
+	mt, err := time.Parse(time.RFC3339, c.ModTime)
+	if err != nil {
+		t.Fatalf("case.yaml: mtime: %v", err)
+	}
+	err = filepath.WalkDir(work, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return os.Chtimes(p, mt, mt)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // seedDest copies the case's dest/ folder, when it has one, into the

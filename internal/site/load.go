@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/content"
@@ -150,19 +151,10 @@ func (b *Builder) reloadPost(p string) {
 		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: []diag.Diagnostic{diag.Errorf(p, 0, "cannot read: %v", err)}}
 		return
 	}
-	postsDir := b.cfg.PostsDir
-	if within(p, b.cfg.DraftsDir) {
-		postsDir = b.cfg.DraftsDir
-	} else if dir, _, ok := strings.Cut(p, "/_posts/"); ok && b.cfg.Jekyll && !within(p, postsDir) {
-		postsDir = dir + "/_posts"
-	}
-	post, ds := content.ParseSite(b.cfg, p, postsDir, src)
+	post, ds := b.parsePost(p, src)
 	if post == nil {
 		b.posts[p] = &postState{post: &content.Post{Path: p}, parseDiags: ds}
 		return
-	}
-	if within(p, b.cfg.DraftsDir) {
-		post.Draft = true
 	}
 	old := b.posts[p]
 	ps := &postState{post: post, parseDiags: ds}
@@ -268,4 +260,22 @@ func (b *Builder) includes(cfg *config.Config) fs.FS {
 		return nil
 	}
 	return layers
+}
+
+// parsePost parses the post or draft at the site path p: a draft of a
+// Jekyll layout is dated by its file's modification time when it has no
+// date, as in a full load.
+func (b *Builder) parsePost(p string, src []byte) (*content.Post, []diag.Diagnostic) {
+	if drafts := content.DraftsDirOf(b.cfg, p); drafts != "" {
+		var modTime time.Time
+		if info, err := fs.Stat(b.fsys, p); err == nil && b.cfg.Jekyll {
+			modTime = info.ModTime()
+		}
+		return content.ParseDraft(b.cfg, p, drafts, src, modTime)
+	}
+	postsDir := b.cfg.PostsDir
+	if dir, _, ok := strings.Cut(p, "/_posts/"); ok && b.cfg.Jekyll && !within(p, postsDir) {
+		postsDir = dir + "/_posts"
+	}
+	return content.ParseSite(b.cfg, p, postsDir, src)
 }
