@@ -245,7 +245,7 @@ func strangersError(dest string, strangers []string) error {
 		more = fmt.Sprintf(" and %d more", len(strangers)-5)
 		strangers = strangers[:5]
 	}
-	return fmt.Errorf("%s holds files that weeknotes did not write (%s%s); move them out of it, or choose another --dest: %w",
+	return fmt.Errorf("%s holds files that weeknotes did not write (%s%s); move them out of it, keep them with keep_files in the configuration, or choose another --dest: %w",
 		dest, strings.Join(strangers, ", "), more, ErrDest)
 }
 

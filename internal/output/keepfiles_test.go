@@ -163,3 +163,29 @@ func TestReadOldKeepFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestKeptOnlyOldTreeIsRemovable shows that an old tree of kept entries
+// alone (no marker), once switched out, is marked so that a run stopped
+// before removing it leaves a folder the next run removes, where an
+// unmarked folder of that name is refused.
+func TestKeptOnlyOldTreeIsRemovable(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "site")
+	pl, err := newPlace(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedKept(t, pl.newDir) // as the exchange leaves the old tree
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Recover(dest); !errors.Is(err, ErrDest) {
+		t.Fatalf("an unmarked folder was not refused: %v", err)
+	}
+	markOld(pl.newDir)
+	if err := Recover(dest); err != nil {
+		t.Fatal(err)
+	}
+	if s := siblings(t, dest); len(s) > 0 {
+		t.Errorf("left beside the destination: %v", s)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // errNoExchange means the system cannot swap two folders in one step.
@@ -26,7 +27,10 @@ func (pl *place) swap(exists bool) error {
 		return fmt.Errorf("switch %s to the new site: %w", pl.dest, err)
 	}
 	// newDir holds the old site now. A failure to remove it changes
-	// nothing for the site; the next run removes what is left.
+	// nothing for the site; the next run removes what is left. An old
+	// tree of kept entries alone had no marker: it gets one first, so that
+	// the next run knows it may remove it if this one stops here.
+	markOld(pl.newDir)
 	removeTree(pl.newDir)
 	return nil
 }
@@ -44,8 +48,19 @@ func (pl *place) swapInTwo() error {
 		}
 		return fmt.Errorf("move the new site into %s: %w", pl.dest, err)
 	}
+	markOld(pl.oldDir)
 	removeTree(pl.oldDir)
 	return nil
+}
+
+// markOld gives a switched-out old tree a marker when it has none (a
+// destination of kept entries alone), so that a run stopped while
+// removing it leaves a folder the next run may remove. Its kept entries
+// are hard links of those in the new site, which removing it leaves.
+func markOld(dir string) {
+	if _, err := os.Lstat(filepath.Join(dir, MarkerFile)); errors.Is(err, fs.ErrNotExist) {
+		_ = os.WriteFile(filepath.Join(dir, MarkerFile), []byte(markerHead), 0o644)
+	}
 }
 
 // renameNew renames a to b after checking that b does not exist (a folder
