@@ -40,14 +40,18 @@ import (
 
 // Fast returns a lexer that produces exactly the tokens l produces.
 // Chroma's regular-expression lexers get the filtered driver, and its
-// delegating lexers (one language inside another) are made of two such;
-// any other lexer (hand-written) is returned as it is. Each lexer is
-// wrapped once per process, so its rules are compiled once however many
+// delegating lexers (one language inside another) are made of two such,
+// and its lexers written in Go around one are rebuilt around its Fast form
+// (see handwritten.go); any other lexer is returned as it is. Each lexer
+// is wrapped once per process, so its rules are compiled once however many
 // renderers ask for it.
 func Fast(l chroma.Lexer) chroma.Lexer {
 	regex, ok := l.(*chroma.RegexLexer)
 	if !ok {
-		return fastDelegating(l)
+		if fast := fastDelegating(l); fast != l {
+			return fast
+		}
+		return fastHandWritten(l)
 	}
 	if wrapper, ok := wrappers.Load(regex); ok {
 		return wrapper.(*filteredLexer)

@@ -105,7 +105,7 @@ func TestSameAsChroma(t *testing.T) {
 				continue
 			}
 			fast := Fast(l)
-			_, filtered := fast.(*filteredLexer)
+			filtered := fast != l
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				for _, path := range paths {
@@ -193,8 +193,7 @@ func TestEdgeInputs(t *testing.T) {
 // TestNonRegexLexerUnchanged checks that lexers this package cannot speed
 // up are handed back as they are.
 // TestDelegatingLexers checks that a delegating lexer is rebuilt from
-// Fast lexers and gives chroma's tokens, and that a hand-written lexer is
-// left as it is.
+// Fast lexers and gives chroma's tokens.
 func TestDelegatingLexers(t *testing.T) {
 	for _, tt := range []struct{ name, text string }{
 		{"erb", "<p><%= @post.title %></p>\n<% if x %>\n<b>y</b>\n<% end %>\n"},
@@ -222,13 +221,6 @@ func TestDelegatingLexers(t *testing.T) {
 		if want, got := tokens(t, delegating, tt.text), tokens(t, fast, tt.text); !reflect.DeepEqual(want, got) {
 			t.Errorf("%s: tokens differ from chroma's:\n got %v\nwant %v", tt.name, got, want)
 		}
-	}
-	handWritten := lexers.Get("markdown")
-	if _, ok := handWritten.(*chroma.RegexLexer); ok || reflect.TypeOf(handWritten) == delegatingType {
-		t.Fatal("markdown is not hand-written now; pick another lexer")
-	}
-	if Fast(handWritten) != handWritten {
-		t.Error("Fast wrapped a hand-written lexer")
 	}
 }
 
@@ -269,10 +261,17 @@ func FuzzSameTokens(f *testing.F) {
 // from before its rules are compiled, as a parallel build does; the race
 // detector (make test) watches the shared rules.
 func TestConcurrentUse(t *testing.T) {
-	for _, name := range []string{"go", "python", "bash", "yaml"} {
+	const text = "x = 1\nif x:\n    print('a \\' b')  # c\n"
+	for _, tt := range []struct{ name, text string }{
+		{"go", text}, {"python", text}, {"bash", text}, {"yaml", text},
+		{"markdown", "---\na: [1]\n---\n# x\n\n* a *b*\n"},
+		{"http", "POST / HTTP/1.1\nContent-Type: application/json\n\n{\"a\": [1]}\n"},
+		{"common-lisp", "(defun f (x) (car x))\n"},
+		{"emacs-lisp", "(defun f (x) (car x))\n"},
+	} {
+		name, text := tt.name, tt.text
 		l := lexers.Get(name)
-		fast := &filteredLexer{RegexLexer: l.(*chroma.RegexLexer)} // not yet compiled
-		text := "x = 1\nif x:\n    print('a \\' b')  # c\n"
+		fast := uncompiled(t, l)
 		want := tokens(t, l, text)
 		var wg sync.WaitGroup
 		for range 4 {
