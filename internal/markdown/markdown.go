@@ -86,8 +86,9 @@ func HighlightKey(lexer, code string) [32]byte {
 // highlightFormat names the shape of highlighted output; change it when
 // what highlight.WriteHTML writes changes (it writes what chroma's HTML
 // formatter writes with classes, so cached output stays valid across the
-// switch from one to the other).
-const highlightFormat = "chroma-classes-v1"
+// switch from one to the other). v2: entries written while some lexers
+// could still time out under load may hold wrong tokens; none can now.
+const highlightFormat = "chroma-classes-v2"
 
 // ImageInfo describes one image.
 type ImageInfo struct {
