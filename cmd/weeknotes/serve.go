@@ -4,16 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/server"
 	"github.com/weeknotes/weeknotes/internal/site"
 )
@@ -74,7 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// build shows what is wrong with it, and watching it shows the fix.
 	watch, basePath := watchedFolders(nil), ""
 	if cfg, err := config.Load(os.DirFS(root)); err == nil {
-		watch, basePath = watchedFolders(cfg), cfg.BaseURL
+		watch, basePath = withNestedFolders(watchedFolders(cfg), os.DirFS(root), cfg), cfg.BaseURL
 	}
 	origin := "http://" + net.JoinHostPort(displayHost(*bind), strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
 	pageURL := origin + basePath + "/"
@@ -106,7 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		WatchFiles: config.FileNames,
 		Rescope: func() []string {
 			if cfg, err := config.Load(os.DirFS(root)); err == nil {
-				return watchedFolders(cfg)
+				return withNestedFolders(watchedFolders(cfg), os.DirFS(root), cfg)
 			}
 			return nil
 		},
@@ -169,6 +172,21 @@ func watchedFolders(cfg *config.Config) []string {
 	add(cfg.TemplatesDir)
 	add(cfg.StaticDir)
 	return out
+}
+
+// withNestedFolders adds to watch, in a Jekyll layout, the other _posts
+// and _drafts folders a build reads (blog/_posts, blog/_drafts), as they
+// are when the preview starts or its configuration changes.
+func withNestedFolders(watch []string, fsys fs.FS, cfg *config.Config) []string {
+	if !cfg.Jekyll {
+		return watch
+	}
+	for _, dir := range append(content.PostFolders(fsys, cfg), content.DraftFolders(fsys, cfg)...) {
+		if !slices.Contains(watch, dir) {
+			watch = append(watch, dir)
+		}
+	}
+	return watch
 }
 
 // displayHost is the host to put in the preview's URL: a wildcard address

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/weeknotes/weeknotes/internal/config"
@@ -182,5 +183,24 @@ func TestAllowedHosts(t *testing.T) {
 		if got := allowedHosts(tt.bind, tt.allow); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("allowedHosts(%q, %q) = %q, want %q", tt.bind, tt.allow, got, tt.want)
 		}
+	}
+}
+
+func TestWithNestedFolders(t *testing.T) {
+	site := fstest.MapFS{
+		"_posts/2021-01-01-a.md":       {Data: []byte("a")},
+		"blog/_posts/2021-01-02-b.md":  {Data: []byte("b")},
+		"blog/_drafts/idea.md":         {Data: []byte("c")},
+		"_private/_drafts/skipped.md":  {Data: []byte("d")},
+		"content/drafts/not-jekyll.md": {Data: []byte("e")},
+	}
+	jekyll := &config.Config{PostsDir: "_posts", DraftsDir: "_drafts", TemplatesDir: "templates", StaticDir: "static", Jekyll: true}
+	got := withNestedFolders(watchedFolders(jekyll), site, jekyll)
+	if want := []string{"_posts", "_drafts", "templates", "static", "blog/_posts", "blog/_drafts"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Jekyll layout: %q, want %q", got, want)
+	}
+	weeknotes := &config.Config{PostsDir: "content/posts", DraftsDir: "content/drafts", TemplatesDir: "templates", StaticDir: "static"}
+	if got, want := withNestedFolders(watchedFolders(weeknotes), site, weeknotes), []string{"content", "templates", "static"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("weeknotes layout: %q, want %q", got, want)
 	}
 }
