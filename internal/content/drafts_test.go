@@ -1,6 +1,8 @@
 package content
 
 import (
+	"path"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -96,6 +98,8 @@ func TestDraftsDirOf(t *testing.T) {
 		{jekyll, "_drafts/x.md", "_drafts"},
 		{jekyll, "blog/_drafts/x.md", "blog/_drafts"},
 		{jekyll, "blog/tech/_drafts/sub/x.md", "blog/tech/_drafts"},
+		{jekyll, "blog/_drafts", "blog/_drafts"},
+		{jekyll, "blog/_draftsx/y.md", ""},
 		{jekyll, "_hidden/_drafts/x.md", ""},
 		{jekyll, ".git/_drafts/x.md", ""},
 		{jekyll, "_posts/x.md", ""},
@@ -106,4 +110,28 @@ func TestDraftsDirOf(t *testing.T) {
 			t.Errorf("DraftsDirOf(%q) = %q, want %q", tc.p, got, tc.want)
 		}
 	}
+}
+
+// FuzzDraftsDirOf checks that the drafts folder found for a path is a
+// folder above it called _drafts (or the configured one), never a path of
+// its own making.
+func FuzzDraftsDirOf(f *testing.F) {
+	for _, s := range []string{"_drafts/x.md", "blog/_drafts/x.md", "a/b/_drafts/c/_drafts/d.md", "_x/_drafts/y.md", "/_drafts/", "../_drafts/x"} {
+		f.Add(s)
+	}
+	cfg := &config.Config{PostsDir: "_posts", DraftsDir: "_drafts", Jekyll: true}
+	f.Fuzz(func(t *testing.T, p string) {
+		d := DraftsDirOf(cfg, p)
+		if d == "" {
+			return
+		}
+		if p != d && !strings.HasPrefix(p, d+"/") || path.Base(d) != "_drafts" {
+			t.Errorf("DraftsDirOf(%q) = %q, not a _drafts folder above it", p, d)
+		}
+		for _, part := range strings.Split(path.Dir(d), "/") {
+			if part != "." && ignoredName(part) {
+				t.Errorf("DraftsDirOf(%q) = %q, under a folder Jekyll does not read", p, d)
+			}
+		}
+	})
 }

@@ -182,7 +182,7 @@ func DraftsDirOf(cfg *config.Config, p string) string {
 	if !cfg.Jekyll {
 		return ""
 	}
-	before, _, ok := strings.Cut(p, "/_drafts/")
+	before, _, ok := strings.Cut(p+"/", "/_drafts/") // the folder itself too
 	if !ok {
 		return ""
 	}
