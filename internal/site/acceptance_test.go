@@ -9,6 +9,11 @@ import (
 	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
+// seedSite is the site this project was designed from. Only
+// TestSeedSiteAcceptance reads it, and only when it sits beside the
+// repository.
+const seedSite = "../../../shared/fixtures/seed-site"
+
 // TestSeedSiteAcceptance builds the site this project was designed from,
 // ../shared/fixtures/seed-site, when it sits beside the repository (as in
 // CI). No other test reads it: the project's own tests use testdata/. As

@@ -23,11 +23,6 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 // weeknotes have (see testdata/README.md).
 const fixtureSite = "../../testdata/site"
 
-// seedSite is the site this project was designed from. Only
-// TestSeedSiteAcceptance reads it, and only when it sits beside the
-// repository.
-const seedSite = "../../../shared/fixtures/seed-site"
-
 // buildTime is a fixed "now" so that future-post filtering is repeatable.
 var buildTime = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
