@@ -75,7 +75,7 @@ $(AXE):
 	@command -v npm >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq npm >/dev/null; }
-	npm install --silent --no-audit --no-fund --prefix $(CURDIR)/.cache/npm axe-core@4
+	npm install --silent --no-audit --no-fund --prefix $(CURDIR)/.cache/npm axe-core@4.14.1
 
 # go test -race needs cgo, and so a C compiler.
 cc:
