@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -248,12 +249,17 @@ func (b *Builder) incrementalInput(p string) bool {
 }
 
 // configPrint fingerprints the loaded configuration. Its time zone is
-// named, not printed as a pointer, so that the same file gives the same
-// fingerprint in every process.
+// named, not printed as a pointer, and the header rules' compiled globs are
+// left out (their pattern stays in), so that the same file gives the same
+// fingerprint in every process: fmt prints a pointer as its address.
 func configPrint(cfg *config.Config) uint64 {
 	c := *cfg
 	zone := c.Location.String()
 	c.Location = nil
+	c.Headers = slices.Clone(c.Headers)
+	for i := range c.Headers {
+		c.Headers[i].Match = nil
+	}
 	return hashString(fmt.Sprintf("%+v|%s", c, zone))
 }
 
