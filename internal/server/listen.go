@@ -52,8 +52,15 @@ func (m *multiListener) accept(ln net.Listener) {
 			select {
 			case m.errs <- err:
 			case <-m.done:
+				return
 			}
-			return
+			// http.Server waits and accepts again after an error such as
+			// running out of file descriptors; only a closed listener is
+			// the end of this one.
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
 		}
 		select {
 		case m.conns <- c:
