@@ -25,9 +25,8 @@ var jekyllOnly = map[string]string{
 	"gems":            "Jekyll plugins do not run; feeds, the sitemap and {% post_url %} are built in",
 	"whitelist":       "Jekyll plugins do not run",
 	"plugins_dir":     "Jekyll plugins do not run",
-	"markdown":        "Markdown is rendered by goldmark, with chroma highlighting",
-	"kramdown":        "Markdown is rendered by goldmark, with chroma highlighting",
-	"highlighter":     "Markdown is rendered by goldmark, with chroma highlighting",
+	"kramdown":        "kramdown's own options are not read: weeknotes reads kramdown's syntax with goldmark, highlighting with chroma",
+	"highlighter":     "code is highlighted by chroma",
 	"markdown_ext":    "posts are .md or .markdown files",
 	"sass":            "Sass is not compiled; put plain CSS in static/",
 	"collections":     "only posts (and pages beside them) are built",
@@ -60,7 +59,7 @@ var jekyllOnly = map[string]string{
 var weeknotesKeys = map[string]bool{
 	"title": true, "description": true, "author": true, "url": true, "baseurl": true,
 	"permalink": true, "timezone": true, "paginate": true, "lang": true, "language": true,
-	"series": true, "publish": true, "headers": true, "defaults": true,
+	"series": true, "publish": true, "headers": true, "defaults": true, "markdown": true,
 	"posts_dir": true, "drafts_dir": true, "templates_dir": true, "static_dir": true,
 }
 

@@ -121,6 +121,7 @@ baseurl: /notes
 theme: minima
 plugins:
   - jekyll-feed
+markdown: GFM
 kramdown:
   input: GFM
 twitter_username: sam
@@ -134,7 +135,7 @@ permalink: pretty
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if cfg.Title != "Field notes" || cfg.Author != "Sam" || cfg.URL != "https://field.example" || cfg.BaseURL != "/notes" || cfg.Permalink != "pretty" || cfg.Params["twitter_username"] != "sam" {
+	if cfg.Title != "Field notes" || cfg.Author != "Sam" || cfg.URL != "https://field.example" || cfg.BaseURL != "/notes" || cfg.Permalink != "pretty" || cfg.Params["twitter_username"] != "sam" || cfg.Markdown != config.MarkdownCommonMark {
 		t.Errorf("carried over: %+v\n%s", cfg, out)
 	}
 	for _, gone := range []string{"theme", "plugins", "kramdown", "minima"} {
@@ -150,8 +151,8 @@ permalink: pretty
 		"_config.yml: timezone: none: Jekyll dated posts in the building machine's time zone",
 		"_config.yml:7: theme: not carried over: weeknotes renders with its own theme",
 		"_config.yml:8: plugins: not carried over: Jekyll plugins do not run",
-		"_config.yml:10: kramdown: not carried over: Markdown is rendered by goldmark",
-		"_config.yml:12: twitter_username: kept for templates (site.twitter_username)",
+		"_config.yml:11: kramdown: not carried over: kramdown's own options are not read",
+		"_config.yml:13: twitter_username: kept for templates (site.twitter_username)",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("notes:\n%s", strings.Join(got, "\n"))
