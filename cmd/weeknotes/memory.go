@@ -56,7 +56,9 @@ func sourceBytes(root string, skip ...string) int64 {
 			return nil // unreadable parts are the build's to report
 		}
 		if d.IsDir() {
-			if p != absRoot && (d.Name()[0] == '.' || skipped[p]) {
+			// Hidden folders and other tools' packages are never read as
+			// content (content leaves out node_modules and vendor too).
+			if p != absRoot && (d.Name()[0] == '.' || d.Name() == "node_modules" || d.Name() == "vendor" || skipped[p]) {
 				return filepath.SkipDir
 			}
 			return nil

@@ -34,6 +34,8 @@ func TestSourceBytes(t *testing.T) {
 		"content/posts/2024-01-05-one.md~": post,                      // an editor's leftover
 		".git/objects/readme.md":           post,
 		".weeknotes-cache/x.md":            post,
+		"node_modules/pkg/README.md":       post, // another tool's packages
+		"vendor/lib/README.md":             post,
 		"site/notes/readme.md":             post, // the previous output, with a copied file
 		"elsewhere/readme.md":              post,
 	})
