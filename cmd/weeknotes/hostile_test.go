@@ -342,6 +342,13 @@ func TestPublishHostile(t *testing.T) {
 	if _, err := os.Stat(lock); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the lock is left behind: %v", err)
 	}
+
+	// A dry run with --max-deletes 0 shows the plan a real run carries out:
+	// the object that left the site is kept, not listed as a delete.
+	code, stdout, stderr = runCLI(t, "publish", "--source", src, "--dry-run", "--max-deletes", "0", url)
+	if code != exitOK || strings.Contains(stdout, "alias.txt") || !strings.Contains(stdout, "1 no longer in the site would be kept") {
+		t.Errorf("dry run with --max-deletes 0: exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
 }
 
 // TestBuildCleansLeftovers leaves what a killed build leaves beside the

@@ -180,6 +180,14 @@ func (o *RunOptions) say(format string, a ...any) {
 // dryRun prints the plan, warns when the delete guard would stop a real
 // run, and writes the paths a real run would change.
 func (o *RunOptions) dryRun(plan *Plan, target Target, cdn *CDN) error {
+	// --max-deletes 0 keeps what left the site: show the plan a real run
+	// carries out, not deletes, invalidations and changed paths it never makes.
+	kept := 0
+	if o.MaxDeletes == 0 && len(plan.Deletes) > 0 {
+		trimmed := *plan
+		kept, trimmed.Deletes = len(plan.Deletes), nil
+		plan = &trimmed
+	}
 	if err := plan.Write(o.Stdout); err != nil {
 		return err
 	}
@@ -196,6 +204,9 @@ func (o *RunOptions) dryRun(plan *Plan, target Target, cdn *CDN) error {
 	}
 	if err := writeChangedPaths(o.ChangedPaths, plan.Changes(), target.Prefix); err != nil {
 		return err
+	}
+	if kept > 0 {
+		o.say("%s no longer in the site would be kept (--max-deletes 0).", FormatCount(kept))
 	}
 	o.say("Dry run: nothing was changed.")
 	return nil
