@@ -131,6 +131,10 @@ func (b *Builder) excerptBefore(p *content.Post, body []byte, sep string, whole 
 	if i < 0 {
 		return whole
 	}
+	if p.HTML {
+		// An HTML post's converter passes it through, excerpt and all.
+		return template.HTML(body[:i])
+	}
 	// Its diagnostics are the body's, reported once with the body.
 	out, _ := b.md.Render(markdown.Input{File: p.Path, Source: body[:i], FirstLine: p.BodyLine, SkipExcerpt: true})
 	return template.HTML(out.HTML)
