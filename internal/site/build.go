@@ -516,11 +516,23 @@ func (b *Builder) write(r *run) (*Result, error) {
 // parallel runs fn on every item on all cores, stopping early when ctx is
 // cancelled.
 func parallel[T any](ctx context.Context, items []T, fn func(T)) error {
+	return parallelN(ctx, runtime.GOMAXPROCS(0), items, fn)
+}
+
+// parallelIO runs fn on every item with more workers than cores, for work
+// that mostly waits on reading files, so that the reads overlap.
+func parallelIO[T any](items []T, fn func(T)) {
+	_ = parallelN(context.Background(), 8, items, fn) // never cancelled, so never an error
+}
+
+// parallelN runs fn on every item with at most n workers, stopping early
+// when ctx is cancelled.
+func parallelN[T any](ctx context.Context, n int, items []T, fn func(T)) error {
 	if len(items) == 0 {
 		return ctx.Err()
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	workers := min(runtime.GOMAXPROCS(0), len(items))
+	workers := min(n, len(items))
 	var next int
 	var mu sync.Mutex
 	for range workers {

@@ -153,7 +153,7 @@ func (b *Builder) destMatches(st *buildState) bool {
 	}
 	paths := sortedKeys(st.Pages)
 	var bad atomic.Bool
-	_ = parallelPlain(paths, func(p string) {
+	parallelIO(paths, func(p string) {
 		if bad.Load() {
 			return
 		}

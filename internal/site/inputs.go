@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -71,7 +70,7 @@ func scanInputs(root string, skip []string, prev *buildState) (map[string]inputP
 	for i := range work {
 		work[i] = i
 	}
-	_ = parallelPlain(work, func(i int) {
+	parallelIO(work, func(i int) {
 		e := entries[i]
 		in := inputPrint{Size: e.info.Size(), MTime: e.info.ModTime().UnixNano()}
 		if old, ok := trusted[e.rel]; ok && old.Size == in.Size && old.MTime == in.MTime && in.MTime < trustBefore {
@@ -112,27 +111,4 @@ func diffInputs(old, cur map[string]inputPrint) []string {
 	}
 	sort.Strings(changed)
 	return changed
-}
-
-// parallelPlain runs fn on every item on all cores.
-func parallelPlain[T any](items []T, fn func(T)) error {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for range min(8, max(1, len(items))) {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(items) {
-					return
-				}
-				fn(items[i])
-			}
-		})
-	}
-	wg.Wait()
-	return nil
 }
