@@ -3,27 +3,28 @@
 package fileio
 
 import (
+	"errors"
+	"io"
 	"io/fs"
 	"os"
 )
 
 // ReadFile reads the regular file at path; anything else is an error.
 func ReadFile(path string) ([]byte, error) {
-	f, _, err := OpenRegular(path)
+	f, info, err := OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
 	data := make([]byte, 0, info.Size()+1)
 	for {
 		n, err := f.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
-		if err != nil {
+		if errors.Is(err, io.EOF) {
 			return data, nil
+		}
+		if err != nil {
+			return nil, err
 		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
