@@ -409,15 +409,21 @@ func (b *Builder) renderPage(r *run, j *pageJob) {
 		if j.page.Post != nil {
 			page = j.page.Post.Source
 		}
-		r.mu.Lock()
-		if r.failed == nil {
-			r.failed = map[diag.Diagnostic][]string{}
-		}
-		r.failed[*d] = append(r.failed[*d], page)
-		r.mu.Unlock()
+		r.templateFailed(*d, page)
 		return
 	}
 	r.add(j.out, r.put(j.out, buf.Bytes(), func() { releaseBuffer(buf) }))
+}
+
+// templateFailed records that a template error stopped page, for
+// reportTemplateErrors to report once however many pages it stopped.
+func (r *run) templateFailed(d diag.Diagnostic, page string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed == nil {
+		r.failed = map[diag.Diagnostic][]string{}
+	}
+	r.failed[d] = append(r.failed[d], page)
 }
 
 // reportTemplateErrors reports each template error once, however many

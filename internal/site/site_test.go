@@ -689,3 +689,28 @@ func TestSitePages(t *testing.T) {
 		}
 	})
 }
+
+// TestSitePageTemplateErrorOnce: a broken page.html stops every page of the
+// site; it is reported once, naming the first page and how many more, as
+// for posts.
+func TestSitePageTemplateErrorOnce(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2021-01-01-x.md", "---\ntitle: X\n---\n\nHello.\n")
+	writeSource(t, dir, "content/pages/now.md", "---\ntitle: Now\n---\n\nNow.\n")
+	writeSource(t, dir, "content/pages/uses.md", "---\ntitle: Uses\n---\n\nUses.\n")
+	writeSource(t, dir, "templates/page.html", "{{ define \"main\" }}{{ .NoSuchField }}{{ end }}\n")
+	_, err := build(t, dir, Options{})
+	var be *diag.BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("build: %v, want a BuildError", err)
+	}
+	var got []string
+	for _, d := range be.Diagnostics {
+		if strings.HasPrefix(d.File, "templates/page.html") {
+			got = append(got, d.Message)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "(rendering content/pages/now.md and 1 more page)") {
+		t.Errorf("page.html errors = %q, want one naming content/pages/now.md and 1 more page", got)
+	}
+}

@@ -179,7 +179,7 @@ func (b *Builder) renderSitePage(r *run, pd *PageData, siteVars map[string]any) 
 	}
 	buf, d := b.theme.render(tmpl, page)
 	if d != nil {
-		r.diags.Add(*d)
+		r.templateFailed(*d, pg.Path)
 		return
 	}
 	r.add(pg.Output, r.put(pg.Output, buf.Bytes(), func() { releaseBuffer(buf) }))
