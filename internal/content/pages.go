@@ -242,12 +242,19 @@ func fnmatch(pattern, name string) bool {
 // defaults for pages), and its URL. rel is its path in the output's terms
 // (the path under content/pages for a weeknotes page).
 func parsePage(file, rel string, src []byte, cfg *config.Config) (*Page, []diag.Diagnostic) {
+	hash := xxhash.Sum64(src)
+	src, bad := decodeUTF16(file, src)
+	if bad != nil {
+		// Nothing of the file can be read as it is meant: left out, with
+		// the error, as a post would be.
+		return &Page{Path: file, Hash: hash}, []diag.Diagnostic{*bad}
+	}
 	stub := &Post{Path: file, Published: true, Liquid: true}
 	ps := &parser{post: stub, src: src, loc: cfg.Location}
 	ps.defaults = cfg.DefaultValues(file, "pages")
 	ps.diags = checkEncoding(file, src)
 	bodyStart := ps.splitFrontMatter()
-	pg := &Page{Path: file, Published: true, Liquid: true, Hash: xxhash.Sum64(src), Params: ps.params()}
+	pg := &Page{Path: file, Published: true, Liquid: true, Hash: hash, Params: ps.params()}
 	pg.Title = strings.Join(strings.Fields(ps.text("title")), " ")
 	pg.Layout = ps.text("layout")
 	if v, present := ps.fm.rawValue("layout"); present && v == nil {
