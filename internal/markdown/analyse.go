@@ -28,7 +28,8 @@ type analyser struct {
 	image     func(string) ImageInfo
 
 	headings    []heading
-	images      []*ast.Image // images to link to their full size once the walk is done
+	images      []*ast.Image           // images to link to their full size once the walk is done
+	fenced      []*ast.FencedCodeBlock // fenced code blocks, in order, whose highlighting may fail
 	words       wordCounter
 	excerpt     ast.Node
 	diagnostics []diag.Diagnostic
@@ -99,7 +100,10 @@ func (a *analyser) visit(n ast.Node, fallbackExcerpt *ast.Node) ast.WalkStatus {
 			seg := lines.At(i)
 			a.checkRawImages(seg.Value(a.source), seg.Start)
 		}
-	case *ast.FencedCodeBlock, *ast.CodeBlock:
+	case *ast.FencedCodeBlock:
+		a.fenced = append(a.fenced, n)
+		return ast.WalkSkipChildren
+	case *ast.CodeBlock:
 		return ast.WalkSkipChildren
 	case *ast.Image:
 		a.checkImage(n)

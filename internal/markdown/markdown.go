@@ -325,7 +325,7 @@ func (r *Renderer) renderDoc(in Input, doc ast.Node, a *analyser) (Output, []dia
 	// The renderer's only errors come from the writer, and a bytes.Buffer does not fail.
 	_ = r.md.Renderer().Render(buf.w, source, doc)
 	out.HTML = buf.String()
-	a.unhighlightedWarnings(doc)
+	a.unhighlightedWarnings()
 
 	if p := a.excerpt; p != nil && !in.SkipExcerpt {
 		out.Text = truncateText(plainText(source, p), MaxTextRunes)

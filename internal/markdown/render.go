@@ -189,13 +189,11 @@ func (r *nodeRenderer) boundedHighlight(n ast.Node, lexer chroma.Lexer, code str
 	return highlighted, ok
 }
 
-// unhighlightedWarnings returns a warning for each code block of doc left
-// without colours by the limits.
-func (a *analyser) unhighlightedWarnings(doc ast.Node) {
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering || n.Kind() != ast.KindFencedCodeBlock {
-			return ast.WalkContinue, nil
-		}
+// unhighlightedWarnings returns a warning for each code block left without
+// colours by the limits. The analyser's walk listed the blocks, so the
+// body's tree is not walked a second time.
+func (a *analyser) unhighlightedWarnings() {
+	for _, n := range a.fenced {
 		reason, ok := n.Attribute(unhighlighted)
 		switch {
 		case !ok:
@@ -204,8 +202,7 @@ func (a *analyser) unhighlightedWarnings(doc ast.Node) {
 		default:
 			a.diagnostics = append(a.diagnostics, diag.Warnf(a.file, a.lineOf(n), "highlighting this code block would take too many steps; it is shown without colours"))
 		}
-		return ast.WalkSkipChildren, nil
-	})
+	}
 }
 
 // writePre writes a code block's <pre> tag with class, and with the
