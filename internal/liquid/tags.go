@@ -564,6 +564,13 @@ type includeArg struct {
 	value expressions.Expression // a variable value, when not nil
 }
 
+// unescapeQuote undoes the one escape Jekyll's include parameters have: a
+// backslash before the quote that encloses the value. Other backslashes
+// stay, as Jekyll keeps them.
+func unescapeQuote(inner string, quote byte) string {
+	return strings.ReplaceAll(inner, `\`+string(quote), string(quote))
+}
+
 func parseInclude(tag, args string) (includeCall, error) {
 	args = strings.TrimSpace(args)
 	file, rest := args, ""
@@ -592,9 +599,9 @@ func parseInclude(tag, args string) (includeCall, error) {
 			}
 			arg.value = expr
 		case m[3] != "":
-			arg.str = strings.ReplaceAll(m[3], `\'`, `'`)
+			arg.str = unescapeQuote(m[3], '\'')
 		default:
-			arg.str = strings.ReplaceAll(m[2], `\"`, `"`)
+			arg.str = unescapeQuote(m[2], '"')
 		}
 		call.params = append(call.params, arg)
 	}

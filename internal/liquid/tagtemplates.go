@@ -110,20 +110,14 @@ func parseTagArgs(name, args string) includeCall {
 	return call
 }
 
-// unquoteArg removes a value's quotes and its backslash escapes.
+// unquoteArg removes a value's quotes and unescapes them as an include
+// parameter's are (see unescapeQuote), so that a value reads the same in
+// either tag.
 func unquoteArg(v string) string {
 	if len(v) < 2 || (v[0] != '"' && v[0] != '\'') || v[len(v)-1] != v[0] {
 		return v
 	}
-	var b strings.Builder
-	inner := v[1 : len(v)-1]
-	for i := 0; i < len(inner); i++ {
-		if inner[i] == '\\' && i+1 < len(inner) {
-			i++
-		}
-		b.WriteByte(inner[i])
-	}
-	return b.String()
+	return unescapeQuote(v[1:len(v)-1], v[0])
 }
 
 // tagTemplate returns the compiled file of a tag template.

@@ -116,3 +116,20 @@ func FuzzParseTagArgs(f *testing.F) {
 		}
 	})
 }
+
+// TestUnquoteArg: a tag template's argument is unescaped as an include
+// parameter is: only the enclosing quote's escape is undone.
+func TestUnquoteArg(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`"C:\dir\new"`, `C:\dir\new`},
+		{`"say \"hi\""`, `say "hi"`},
+		{`'it\'s'`, `it's`},
+		{`'a \"b\"'`, `a \"b\"`},
+		{`plain`, `plain`},
+		{`"unclosed`, `"unclosed`},
+	} {
+		if got := unquoteArg(tc.in); got != tc.want {
+			t.Errorf("unquoteArg(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
