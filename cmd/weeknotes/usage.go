@@ -41,12 +41,14 @@ func (c *command) parse(args []string, stdout, stderr io.Writer) (positional []s
 			}
 			return nil, c.usageError(stderr, "%v", err), false
 		}
+		// Parse consumes a "--" that ends the flags: what follows is all
+		// positional, even where it looks like a flag.
+		if k := len(rest) - len(c.Args()); k > 0 && rest[k-1] == "--" {
+			return append(positional, c.Args()...), exitOK, true
+		}
 		rest = c.Args()
 		if len(rest) == 0 {
 			return positional, exitOK, true
-		}
-		if rest[0] == "--" {
-			return append(positional, rest[1:]...), exitOK, true
 		}
 		positional, rest = append(positional, rest[0]), rest[1:]
 	}
