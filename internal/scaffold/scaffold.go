@@ -46,6 +46,8 @@ func Plan(fsys fs.FS, cfg *config.Config, req Request) (*Post, error) {
 	if slug == "" {
 		return nil, fmt.Errorf("cannot make a file name from the title %q", title)
 	}
+	// Problems in other posts are build's to report; new only needs what
+	// could be read, to number the episode and order the day's posts.
 	posts, _ := content.Load(fsys, cfg, false)
 	date := afterSameDay(posts, req.Date.In(cfg.Location))
 	name := path.Join(cfg.PostsDir, date.Format("2006-01-02")+"-"+slug+".md")
