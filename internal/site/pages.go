@@ -97,7 +97,7 @@ type bodyFacts struct {
 func (ps *postState) bodyFacts() bodyFacts {
 	if !ps.body.known || ps.body.of != ps.contentHash {
 		html := string(ps.html)
-		ps.body = bodyFacts{of: ps.contentHash, known: true, image: firstImage(html), hasCode: strings.Contains(html, `<pre class="chroma"`)}
+		ps.body = bodyFacts{of: ps.contentHash, known: true, image: firstImage(html), hasCode: hasHighlightedCode(html)}
 	}
 	return ps.body
 }
@@ -437,4 +437,10 @@ func firstImage(body string) string {
 		return html.UnescapeString(src[:end])
 	}
 	return ""
+}
+
+// hasHighlightedCode reports whether rendered HTML holds a highlighted code
+// block, and so needs the syntax stylesheet.
+func hasHighlightedCode(html string) bool {
+	return strings.Contains(html, `<pre class="chroma"`)
 }

@@ -714,3 +714,26 @@ func TestSitePageTemplateErrorOnce(t *testing.T) {
 		t.Errorf("page.html errors = %q, want one naming content/pages/now.md and 1 more page", got)
 	}
 }
+
+// TestSitePageWithCodeHasSyntaxCSS: a page of the site with highlighted
+// code links the highlighting stylesheet, as a post with code does; one
+// without code does not.
+func TestSitePageWithCodeHasSyntaxCSS(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "content/posts/2021-01-01-x.md", "---\ntitle: X\n---\n\nHello.\n")
+	writeSource(t, dir, "content/pages/uses.md", "---\ntitle: Uses\n---\n\n```go\npackage main\n```\n")
+	writeSource(t, dir, "content/pages/now.md", "---\ntitle: Now\n---\n\nNo code.\n")
+	res, err := build(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range map[string]bool{"uses/index.html": true, "now/index.html": false} {
+		f := res.Output.Files[page]
+		if f == nil {
+			t.Fatalf("no %s", page)
+		}
+		if got := strings.Contains(string(f.Data), "syntax.css"); got != want {
+			t.Errorf("%s links syntax.css: %v, want %v", page, got, want)
+		}
+	}
+}

@@ -174,6 +174,9 @@ func (b *Builder) renderSitePage(r *run, pd *PageData, siteVars map[string]any) 
 	cfg := b.cfg
 	page := &Page{Kind: "page", Title: pd.Title, Description: cfg.Description, URL: pd.URL, Permalink: cfg.URL + pd.URL,
 		Site: r.site, Page: &view, FeedURL: joinURL(cfg.BaseURL, "/feed.xml"), StyleURLs: b.theme.styles}
+	if hasHighlightedCode(string(view.Content)) {
+		page.StyleURLs = b.theme.withSyntax
+	}
 	if page.Title == "" {
 		page.Title = r.site.Title
 	}
