@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -213,6 +214,10 @@ func fnmatch(pattern, name string) bool {
 	if !strings.ContainsAny(pattern, "*?[") {
 		return pattern == name
 	}
+	if c, ok := fnmatchCache.Load(pattern); ok {
+		re, _ := c.(*regexp.Regexp)
+		return re != nil && re.MatchString(name)
+	}
 	var re strings.Builder
 	re.WriteString(`\A`)
 	for i := 0; i < len(pattern); i++ {
@@ -234,9 +239,18 @@ func fnmatch(pattern, name string) bool {
 		}
 	}
 	re.WriteString(`\z`)
-	ok, err := regexp.MatchString(re.String(), name)
-	return err == nil && ok
+	compiled, err := regexp.Compile(re.String())
+	if err != nil {
+		compiled = nil // a pattern that is no class matches nothing, as before
+	}
+	fnmatchCache.Store(pattern, compiled)
+	return compiled != nil && compiled.MatchString(name)
 }
+
+// fnmatchCache holds each include/exclude pattern compiled (nil when it
+// cannot be), since every file of the site is matched against every
+// pattern; the patterns are the configuration's, so it stays small.
+var fnmatchCache sync.Map // pattern → *regexp.Regexp
 
 // parsePage reads one page: its front matter (over the configuration's
 // defaults for pages), and its URL. rel is its path in the output's terms
