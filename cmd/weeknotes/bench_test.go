@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -165,9 +166,11 @@ func BenchmarkBuildLarge(b *testing.B) {
 	report(b, runs)
 }
 
-// BenchmarkServeFirstPage measures `weeknotes serve` from its start to the
-// first page served, with the build state of an earlier run (warm) and
-// without (cold).
+// BenchmarkServeFirstPage measures `weeknotes serve` from its start to
+// the first page served (first-page-ms, the home page) and to a post's page
+// fetched after it (post-page-ms), with the build state and saved pages of
+// an earlier run (warm) and without (cold). Each run stops the preview once
+// both pages are served; peak-MiB is the process's peak at that moment.
 func BenchmarkServeFirstPage(b *testing.B) {
 	bin, src := benchBinary(b), benchSite(b)
 	cache := filepath.Join(src, ".weeknotes-cache")
@@ -183,9 +186,9 @@ func BenchmarkServeFirstPage(b *testing.B) {
 		b.Run(map[bool]string{false: "cold", true: "warm"}[warm], func(b *testing.B) {
 			os.RemoveAll(cache)
 			if warm {
-				serveOnce(b, bin, src, port) // saves the state
+				serveOnce(b, bin, src, port, true) // saves the state
 			}
-			var runs []runCost
+			var runs []serveCost
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if !warm {
@@ -193,18 +196,35 @@ func BenchmarkServeFirstPage(b *testing.B) {
 					os.RemoveAll(cache)
 					b.StartTimer()
 				}
-				runs = append(runs, serveOnce(b, bin, src, port))
+				runs = append(runs, serveOnce(b, bin, src, port, false))
 			}
 			b.StopTimer()
-			report(b, runs)
+			var first, post time.Duration
+			var peak int64
+			for _, r := range runs {
+				first, post, peak = first+r.first, post+r.post, max(peak, r.peak)
+			}
+			n := float64(len(runs))
+			b.ReportMetric(float64(first.Milliseconds())/n, "first-page-ms")
+			b.ReportMetric(float64(post.Milliseconds())/n, "post-page-ms")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 		})
 	}
 }
 
-// serveOnce starts the preview, fetches its home page and stops it. The
-// time is from the start to the page's last byte; the peak memory is the
-// process's at that moment (its CPU time is not known before it ends).
-func serveOnce(b *testing.B, bin, src, port string) runCost {
+// serveCost is what one start of the preview took.
+type serveCost struct {
+	first, post time.Duration // from the start to the home page's and a post page's last byte
+	peak        int64         // peak resident memory once both were served
+}
+
+// postLink finds a post's address in a page of the default theme.
+var postLink = regexp.MustCompile(`href="(/[0-9]{4}/[0-9]{2}/[0-9]{2}/[^"]+/)"`)
+
+// serveOnce starts the preview, fetches its home page and a post's page
+// and stops it; with untilBuilt, only once its first build has finished
+// (and so saved its state).
+func serveOnce(b *testing.B, bin, src, port string, untilBuilt bool) serveCost {
 	b.Helper()
 	cmd := exec.Command(bin, "serve", "--port", port, "--source", src)
 	stdout, err := cmd.StdoutPipe()
@@ -229,17 +249,45 @@ func serveOnce(b *testing.B, bin, src, port string) runCost {
 	if url == "" {
 		b.Fatal("serve printed no address")
 	}
-	go io.Copy(io.Discard, stdout)
-	resp, err := http.Get(url) // waits for the page to be built
+	built := make(chan struct{})
+	go func() {
+		for lines.Scan() {
+			if strings.Contains(lines.Text(), " built ") || strings.Contains(lines.Text(), "build failed") {
+				close(built)
+				break
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	var c serveCost
+	home := fetch(b, url) // waits for the page
+	c.first = time.Since(start)
+	m := postLink.FindStringSubmatch(home)
+	if m == nil {
+		b.Fatal("the home page links to no post")
+	}
+	fetch(b, strings.TrimSuffix(url, "/")+m[1])
+	c.post = time.Since(start)
+	c.peak = peakOf(cmd.Process.Pid)
+	if untilBuilt {
+		<-built
+	}
+	return c
+}
+
+// fetch gets a page of the preview, which must answer 200.
+func fetch(b *testing.B, url string) string {
+	b.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		b.Fatalf("GET %s: %v %v", url, resp.Status, err)
 	}
-	return runCost{wall: time.Since(start), peak: peakOf(cmd.Process.Pid)}
+	return string(body)
 }
 
 // peakOf reads a running process's peak resident memory (Linux only).

@@ -103,6 +103,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			Future:   !*noDrafts,
 			BaseURL:  origin + basePath,
 			Preview:  true,
+			// A warm start then serves the saved pages at once.
+			SavePages: true,
 		}),
 		Source:     root,
 		Watch:      watch,

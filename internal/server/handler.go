@@ -31,38 +31,59 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	// Requests that come while the first build runs wait for it, rather
-	// than being told the site is empty.
-	select {
-	case <-s.built:
-	case <-r.Context().Done():
+	// Requests that come while the first build runs wait for it (or for
+	// the saved site), rather than being told the site is empty.
+	if !awaitClose(r, s.ready) {
 		return
 	}
-	st := s.current()
 	h := w.Header()
 	// A preview must never show a page from the browser's cache.
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-
-	if st.output == nil {
-		s.writePage(w, r, st, http.StatusInternalServerError, "index.html", []byte(errorPage))
+	if s.answer(w, r, s.current()) {
 		return
+	}
+	// A saved page could not be read (its file is gone or was replaced):
+	// the first build's site answers instead.
+	if !awaitClose(r, s.built) {
+		return
+	}
+	if !s.answer(w, r, s.current()) {
+		http.Error(w, "cannot read the saved page; reload once the build is done", http.StatusInternalServerError)
+	}
+}
+
+// awaitClose waits until ch is closed, or reports false when the request
+// went away first.
+func awaitClose(r *http.Request, ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// answer answers r from st. It reports false, having written nothing,
+// when a file of the saved site could not be read.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, st *state) bool {
+	if st.output == nil && st.saved == nil {
+		s.writePage(w, r, st, http.StatusInternalServerError, "index.html", []byte(errorPage))
+		return true
 	}
 	if base := s.opts.BasePath; base != "" && (r.URL.Path == "/" || r.URL.Path == base) {
 		http.Redirect(w, r, base+"/", http.StatusFound)
-		return
+		return true
 	}
 	name, ok := sitePath(r.URL, s.opts.BasePath)
 	if !ok {
-		s.notFound(w, r, st)
-		return
+		return s.notFound(w, r, st)
 	}
-	files := st.output.Files
 	switch {
 	case name == "" || strings.HasSuffix(name, "/"):
 		name += "index.html"
-	case files[name] != nil:
-	case files[name+"/index.html"] != nil:
+	case st.has(name):
+	case st.has(name + "/index.html"):
 		// Pretty URLs end in a slash; without it, relative links on the
 		// page would resolve against the wrong folder.
 		target := s.opts.BasePath + "/" + name + "/"
@@ -70,17 +91,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			target += "?" + r.URL.RawQuery
 		}
 		http.Redirect(w, r, target, http.StatusFound)
-		return
-	case files[name+".html"] != nil:
+		return true
+	case st.has(name + ".html"):
 		// As GitHub Pages does, for sites whose permalinks end in .html.
 		name += ".html"
 	}
-	f := files[name]
-	if f == nil {
-		s.notFound(w, r, st)
-		return
+	f, err := st.file(name)
+	switch {
+	case err != nil:
+		return false
+	case f == nil:
+		return s.notFound(w, r, st)
 	}
 	s.serveFile(w, r, st, http.StatusOK, name, f)
+	return true
+}
+
+// has reports whether the site st shows has a file at name.
+func (st *state) has(name string) bool {
+	if st.output != nil {
+		return st.output.Files[name] != nil
+	}
+	return st.saved != nil && st.saved.Has(name)
+}
+
+// file returns the file at name of the site st shows, nil when there is
+// none; only a saved site's file can fail to be read.
+func (st *state) file(name string) (*site.File, error) {
+	if st.output != nil {
+		return st.output.Files[name], nil
+	}
+	if st.saved != nil {
+		return st.saved.File(name)
+	}
+	return nil, nil
 }
 
 // sitePath returns the output path a request names, without the base path
@@ -116,13 +160,20 @@ func sitePath(u *url.URL, basePath string) (string, bool) {
 // notFound serves the site's 404.html with status 404, or a plain page
 // when the site has none. Either way it carries the live script, so that
 // creating the missing page shows it.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *state) {
-	if f := st.output.Files["404.html"]; f != nil {
+// It reports false, having written nothing, when the saved site's 404.html
+// could not be read.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *state) bool {
+	f, err := st.file("404.html")
+	if err != nil {
+		return false
+	}
+	if f != nil {
 		s.serveFile(w, r, st, http.StatusNotFound, "404.html", f)
-		return
+		return true
 	}
 	page := []byte("<!doctype html>\n<title>Not found</title>\n<h1>Not found</h1>\n<p>No page of the site is at this address.</p>\n")
 	s.writePage(w, r, st, http.StatusNotFound, "404.html", page)
+	return true
 }
 
 // serveFile serves one file of the build.

@@ -19,6 +19,7 @@ func builtServer(t *testing.T, files map[string]*site.File, basePath string) *Se
 	t.Helper()
 	s := New(Options{Source: t.TempDir(), BasePath: basePath})
 	s.state.Store(&state{output: &site.Output{Files: files}, version: "v1"})
+	close(s.ready)
 	close(s.built)
 	return s
 }

@@ -75,6 +75,19 @@ const firstBuildWait = 5 * time.Minute
 // the first build has finished.
 func startServer(t testing.TB, dir string, b Builder) *running {
 	t.Helper()
+	r := serveInBackground(t, dir, b)
+	select {
+	case <-r.srv.built:
+	case <-time.After(firstBuildWait):
+		t.Fatalf("first build did not finish within %v", firstBuildWait)
+	}
+	return r
+}
+
+// serveInBackground serves the site in dir until the test ends, and
+// returns at once.
+func serveInBackground(t testing.TB, dir string, b Builder) *running {
+	t.Helper()
 	ln, err := Listen("127.0.0.1", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -101,11 +114,6 @@ func startServer(t testing.TB, dir string, b Builder) *running {
 			t.Errorf("Serve did not return after its context ended")
 		}
 	})
-	select {
-	case <-srv.built:
-	case <-time.After(firstBuildWait):
-		t.Fatalf("first build did not finish within %v", firstBuildWait)
-	}
 	return &running{srv: srv, url: "http://" + ln.Addr().String(), log: log}
 }
 

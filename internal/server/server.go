@@ -31,6 +31,13 @@ type Builder interface {
 	Build(ctx context.Context, changed []string) (*site.Result, error)
 }
 
+// savedBuilder is a Builder that can hand over, before its first build,
+// the site as the last run saved it, when that is still the site:
+// *site.Builder with Options.SavePages.
+type savedBuilder interface {
+	SavedPages() *site.SavedSite
+}
+
 // Options configure a Server.
 type Options struct {
 	Builder    Builder  // builds the site
@@ -55,11 +62,13 @@ type Options struct {
 // Server is a running preview. Its ServeHTTP answers from the last good
 // build; Serve builds, watches and serves until its context ends.
 type Server struct {
-	opts   Options
-	events broker
-	state  atomic.Pointer[state]
-	built  chan struct{} // closed once the first build has finished, well or not
-	once   sync.Once     // closes built
+	opts      Options
+	events    broker
+	state     atomic.Pointer[state]
+	ready     chan struct{} // closed once there is a site to answer from: the saved one, or the first build's
+	built     chan struct{} // closed once the first build has finished, well or not
+	once      sync.Once     // closes built
+	readyOnce sync.Once     // closes ready
 
 	// Touched only by the goroutine that builds.
 	instance     string          // tells this run's versions from a previous run's
@@ -71,10 +80,13 @@ type Server struct {
 // state is what the server shows: replaced as a whole after each build and
 // read without locks by requests.
 type state struct {
-	output   *site.Output // the last good build; nil until one succeeds
-	problems []problem    // the latest build's errors; nil when it succeeded
-	overlay  string       // problems, as markup for pages
-	version  string       // changes whenever what pages show changes
+	output *site.Output // the last good build; nil until one succeeds
+	// saved is the site as the last run saved it, answered from while the
+	// first build runs (and, should it fail, until one succeeds).
+	saved    *site.SavedSite
+	problems []problem // the latest build's errors; nil when it succeeded
+	overlay  string    // problems, as markup for pages
+	version  string    // changes whenever what pages show changes
 
 	injectOnce sync.Once
 	inject     string // overlay and live script, made once per build rather than per page
@@ -103,6 +115,7 @@ func New(opts Options) *Server {
 	opts.BasePath = strings.TrimSuffix(opts.BasePath, "/")
 	s := &Server{
 		opts:     opts,
+		ready:    make(chan struct{}),
 		built:    make(chan struct{}),
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36),
 	}
@@ -162,6 +175,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		watching.Wait()
 	}()
 
+	s.serveSaved()
 	s.build(ctx, batch{all: true})
 	var serveErr error
 loop:
@@ -189,10 +203,29 @@ loop:
 	return serveErr
 }
 
+// serveSaved answers, from now until the first build is done, from the
+// site the last run saved, when the builder has it and it is still the
+// site: so a large site's preview shows its first page at once, and the
+// first build checks it, renders only what it must and takes over.
+func (s *Server) serveSaved() {
+	sb, ok := s.opts.Builder.(savedBuilder)
+	if !ok {
+		return
+	}
+	saved := sb.SavedPages()
+	if saved == nil {
+		return
+	}
+	s.state.Store(&state{saved: saved, version: s.nextVersion()})
+	s.readyOnce.Do(func() { close(s.ready) })
+	s.logf(fmt.Sprintf("serving the %s saved by the last run while the site builds", plural(saved.Pages(), "page")))
+}
+
 // build runs one build and publishes its outcome: the new site and a
 // reload, only new stylesheets, or the errors.
 func (s *Server) build(ctx context.Context, b batch) {
 	defer s.once.Do(func() { close(s.built) })
+	defer s.readyOnce.Do(func() { close(s.ready) })
 	start := time.Now()
 	res, err := s.opts.Builder.Build(ctx, b.changed())
 	elapsed := time.Since(start)
@@ -212,12 +245,14 @@ func (s *Server) build(ctx context.Context, b batch) {
 			// file) but still the author's to fix, so shown the same way.
 			ds = append(ds, diag.Errorf("", 0, "%v", err))
 		}
-		s.reportFailure(b, ds, prev.output != nil)
+		hasSite := prev.output != nil || prev.saved != nil
+		s.reportFailure(b, ds, hasSite)
 		problems := problemsOf(s.opts.Source, ds)
 		next := &state{
 			output:   prev.output,
+			saved:    prev.saved,
 			problems: problems,
-			overlay:  renderOverlay(problems, prev.output != nil),
+			overlay:  renderOverlay(problems, hasSite),
 			version:  s.nextVersion(),
 		}
 		s.state.Store(next)
@@ -226,6 +261,10 @@ func (s *Server) build(ctx context.Context, b batch) {
 	}
 
 	s.report(b, res, elapsed)
+	if prev.saved != nil {
+		// Requests reading from it finish first; later ones get this build.
+		defer prev.saved.Close()
+	}
 	event := eventFor(b, res.Changed, prev.problems != nil)
 	if event == "" {
 		// Nothing pages show has changed; they stay as they are.

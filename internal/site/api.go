@@ -35,6 +35,12 @@ type Options struct {
 	// it, the first build of a run renders only what changed since the
 	// last successful full build. "" keeps everything in memory only.
 	CacheDir string
+
+	// SavePages, with CacheDir and without StreamTo, keeps the rendered
+	// pages in the build state too, since such a build has no output
+	// folder to take them from in the next run: the preview saves them,
+	// for Builder.SavedPages to serve at once when nothing has changed.
+	SavePages bool
 }
 
 // File is one file of the output.

@@ -56,6 +56,8 @@ type Builder struct {
 	warmTried  bool  // the saved state was looked at, by the first build
 	warm       *warm // what the first build takes from the saved state, until applied
 	lastOnDisk bool  // last and prints were read from the saved state: the files are in the output folder
+
+	prescan *warmScan // what SavedPages read and scanned, for the first build
 }
 
 // postState is everything the builder knows about one source file.
@@ -185,6 +187,10 @@ type run struct {
 	// failed holds the template errors of the pages, each once, with the
 	// pages it stopped (see reportTemplateErrors).
 	failed map[diag.Diagnostic][]string
+
+	// savedCurrent: no input changed since the saved state, and its saved
+	// pages were restored (Options.SavePages).
+	savedCurrent bool
 }
 
 // abortStaging removes what a streamed build staged, unless it was
@@ -474,8 +480,9 @@ func (b *Builder) write(r *run) (*Result, error) {
 		return nil, &diag.BuildError{Diagnostics: promote(ds, b.opts.Strict)}
 	}
 	var save *stateSave
-	if r.inputs != nil {
-		save = b.startStateSave(r)
+	var pages *pagesSave
+	if r.inputs != nil && !b.stateCurrent(r) {
+		save, pages = b.startStateSave(r), b.startPagesSave(r)
 	}
 	var written WriteStats
 	if r.stage != nil {
@@ -487,6 +494,7 @@ func (b *Builder) write(r *run) (*Result, error) {
 		var err error
 		if written, err = r.stage.commit(r.ctx, r.out); err != nil {
 			if save != nil {
+				pages.finish(b, false)
 				save.finish(b, false)
 			}
 			return nil, err
@@ -511,7 +519,7 @@ func (b *Builder) write(r *run) (*Result, error) {
 		res.StateNote = "the saved build state was not used: " + r.stateNote
 	}
 	if save != nil {
-		if err := save.finish(b, true); err != nil {
+		if err := firstErr(pages.finish(b, true), save.finish(b, true)); err != nil {
 			res.StateNote = strings.TrimPrefix(res.StateNote+"; ", "; ") + err.Error()
 		}
 	}

@@ -111,9 +111,9 @@ func (b *Builder) startInputs(r *run) *Result {
 // it fingerprints the inputs and compares them with the saved state. It
 // returns a result when nothing changed and nothing need be written.
 func (b *Builder) startWarm(r *run) *Result {
-	st, note := b.readState()
-	r.stateNote = note
-	r.inputs, r.scanTime = scanInputs(b.opts.Source, b.scanSkips(), st)
+	ws := b.scanWarm()
+	st := ws.state
+	r.stateNote, r.inputs, r.scanTime = ws.note, ws.inputs, ws.scanTime
 	if st == nil {
 		return nil
 	}
@@ -235,6 +235,8 @@ func (b *Builder) applyWarm(r *run) {
 	}
 	if b.destMatches(st) {
 		b.restorePages(st)
+	} else if b.savesPages() {
+		b.restoreSavedPages(r, st, len(w.changed) == 0)
 	}
 }
 
