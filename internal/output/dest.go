@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/weeknotes/weeknotes/internal/fileio"
 )
@@ -144,6 +144,7 @@ type old struct {
 	files  map[string]bool // the recorded files in it
 	marker []byte          // its marker's bytes
 	kept   []string        // its entries that keep_files keeps, outermost only
+	dirs   []string        // its folders, those kept excepted: what removing it removes
 }
 
 // readOld lists the destination and checks that weeknotes may replace it:
@@ -186,45 +187,92 @@ func (pl *place) readOld(keep []string) (*old, error) {
 }
 
 // walkOld sorts the old tree's entries into recorded files (o.files), kept
-// entries (o.kept, a kept folder whole) and the rest, which it returns.
+// entries (o.kept, a kept folder whole) and the rest, which it returns, and
+// lists its folders (o.dirs) for removing it once it is switched out.
 // As in Jekyll, an entry is kept only when its folder is kept too, or is a
 // folder above a keep_files entry: Jekyll removes a folder that neither
 // keeps, with all in it ("legacy/" keeps nothing, "legacy" keeps all).
+// Folders are read on several goroutines: reading thousands of them is
+// time in the kernel, which the cores share.
 func (pl *place) walkOld(o *old, keep []string, recorded map[string]bool, legacy bool) ([]string, error) {
-	var strangers []string
-	unkept := map[string]bool{} // folders whose entries nothing keeps
-	err := filepath.WalkDir(pl.real, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	ow := &oldWalk{pl: pl, o: o, keep: keep, recorded: recorded, legacy: legacy, slots: make(chan struct{}, walkers-1)}
+	ow.dir("", false)
+	ow.wg.Wait()
+	sort.Strings(o.kept)
+	sort.Strings(o.dirs)
+	return ow.strangers, ow.err
+}
+
+// walkers is how many folders of the old tree are read at once.
+const walkers = 4
+
+// oldWalk is one walk of the old tree.
+type oldWalk struct {
+	pl       *place
+	o        *old
+	keep     []string
+	recorded map[string]bool
+	legacy   bool
+	slots    chan struct{} // a free slot lets a subfolder be read on a goroutine of its own
+	wg       sync.WaitGroup
+
+	mu        sync.Mutex // guards o's lists, strangers and err
+	strangers []string
+	err       error
+}
+
+// dir sorts the entries of the folder rel ("" for the root); unkept says
+// that nothing keeps the folder's entries.
+func (ow *oldWalk) dir(rel string, unkept bool) {
+	entries, err := os.ReadDir(filepath.Join(ow.pl.real, filepath.FromSlash(rel)))
+	var files, kept, strangers, dirs []string
+	var sub []string
+	var subUnkept []bool
+	for _, d := range entries {
+		p := d.Name()
+		if rel != "" {
+			p = rel + "/" + p
 		}
-		if p == pl.real {
-			return nil
-		}
-		rel, _ := filepath.Rel(pl.real, p)
-		rel = filepath.ToSlash(rel)
-		keepHere := keep
-		if unkept[path.Dir(rel)] {
+		keepHere := ow.keep
+		if unkept {
 			keepHere = nil
 		}
 		switch {
-		case rel == MarkerFile:
-		case KeptBy(rel, keepHere) != "":
-			o.kept = append(o.kept, rel)
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
+		case p == MarkerFile:
+		case KeptBy(p, keepHere) != "":
+			kept = append(kept, p)
 		case d.IsDir():
-			if keepHere == nil || !aboveKept(rel, keep) {
-				unkept[rel] = true
-			}
-		case d.Type().IsRegular() && (legacy || recorded[rel]):
-			o.files[rel] = true
+			dirs = append(dirs, p)
+			sub = append(sub, p)
+			subUnkept = append(subUnkept, keepHere == nil || !aboveKept(p, ow.keep))
+		case d.Type().IsRegular() && (ow.legacy || ow.recorded[p]):
+			files = append(files, p)
 		default:
-			strangers = append(strangers, rel)
+			strangers = append(strangers, p)
 		}
-		return nil
-	})
-	return strangers, err
+	}
+	ow.mu.Lock()
+	if err != nil && ow.err == nil {
+		ow.err = err
+	}
+	for _, f := range files {
+		ow.o.files[f] = true
+	}
+	ow.o.kept = append(ow.o.kept, kept...)
+	ow.o.dirs = append(ow.o.dirs, dirs...)
+	ow.strangers = append(ow.strangers, strangers...)
+	ow.mu.Unlock()
+	for i, p := range sub {
+		select {
+		case ow.slots <- struct{}{}:
+			ow.wg.Go(func() {
+				defer func() { <-ow.slots }()
+				ow.dir(p, subUnkept[i])
+			})
+		default:
+			ow.dir(p, subUnkept[i])
+		}
+	}
 }
 
 // aboveKept reports whether the folder dir is above a keep_files entry

@@ -42,7 +42,8 @@ func (w *Writer) Keep(ctx context.Context, paths []string) []string {
 }
 
 // keep links one file of the old tree into the new one, and claims its
-// path only once the link is made.
+// path only once the link is made. The walk of the old tree found a regular
+// file there (w.old.files holds no other kind); it is not looked at again.
 func (w *Writer) keep(p string) error {
 	if err := CheckPath(p); err != nil {
 		return err
@@ -55,9 +56,6 @@ func (w *Writer) keep(p string) error {
 		return err
 	}
 	prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
-	if info, err := os.Lstat(prev); err != nil || !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file in the previous site", p)
-	}
 	if err := os.Link(prev, target); err != nil {
 		return err
 	}

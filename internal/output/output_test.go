@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -375,7 +376,14 @@ func TestSwapInTwo(t *testing.T) {
 	os.MkdirAll(pl.newDir, 0o755)
 	os.WriteFile(filepath.Join(pl.newDir, MarkerFile), markerBytes([]string{"index.html"}), 0o644)
 	os.WriteFile(filepath.Join(pl.newDir, "index.html"), []byte("new"), 0o644)
-	if err := pl.swapInTwo(); err != nil {
+	oldAt, err := pl.swapInTwo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oldAt != pl.oldDir {
+		t.Errorf("the old tree is at %s, want %s", oldAt, pl.oldDir)
+	}
+	if err := removeOld(oldAt, &old{files: map[string]bool{"index.html": true}}); err != nil {
 		t.Fatal(err)
 	}
 	if data, err := os.ReadFile(filepath.Join(dest, "index.html")); err != nil || string(data) != "new" {
@@ -414,5 +422,61 @@ func TestWriteDirChangingNothing(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(dest, "a/b/index.html")); string(data) != "c" {
 		t.Errorf("a/b/index.html = %q", data)
+	}
+}
+
+// TestSwitchRemovesOldTree shows that the old tree, removed from the
+// walk's list once switched out, goes whole: with what appeared in it
+// after the walk, deep or at its root, and its kept entries' old links.
+// Until Wait, the destination stays locked.
+func TestSwitchRemovesOldTree(t *testing.T) {
+	ctx := context.Background()
+	dest := filepath.Join(t.TempDir(), "site")
+	seed := files("index.html", "home", "a/b/c/index.html", "c", "a/b/d/index.html", "d", "e/index.html", "e")
+	if _, err := WriteDir(ctx, seed, dest, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dest, ".git", "objects"), 0o755)
+	os.WriteFile(filepath.Join(dest, ".git", "objects", "x"), []byte("x"), 0o644)
+	w, err := NewWriter(dest, Options{KeepFiles: DefaultKeepFiles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	// Written after the walk, so unknown to it.
+	os.WriteFile(filepath.Join(dest, "a", "b", "c", "late.txt"), []byte("late"), 0o644)
+	os.MkdirAll(filepath.Join(dest, "f", "g"), 0o755)
+	os.WriteFile(filepath.Join(dest, "f", "g", "late.txt"), []byte("late"), 0o644)
+	st, err := w.Switch(ctx, files("index.html", "home 2", "a/b/c/index.html", "c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (Stats{Written: 1, Unchanged: 1, Removed: 2}) {
+		t.Errorf("stats %+v", st)
+	}
+	if _, err := NewWriter(dest, Options{}); !errors.Is(err, ErrDest) {
+		t.Errorf("a second writer before Wait: %v", err)
+	}
+	w.Wait()
+	if s := siblings(t, dest); len(s) > 0 {
+		t.Errorf("left beside the destination: %v", s)
+	}
+	var got []string
+	for p := range tree(t, dest) {
+		got = append(got, p)
+	}
+	sort.Strings(got)
+	want := []string{"./", ".git/", ".git/objects/", ".git/objects/x", MarkerFile, "a/", "a/b/", "a/b/c/", "a/b/c/index.html", "index.html"}
+	if !slices.Equal(got, want) {
+		t.Errorf("tree %q, want %q", got, want)
+	}
+	for p, data := range map[string]string{"index.html": "home 2", "a/b/c/index.html": "c", ".git/objects/x": "x"} {
+		if b, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(p))); string(b) != data {
+			t.Errorf("%s = %q, %v", p, b, err)
+		}
+	}
+	w.Abort() // after Switch, only waits
+	if got := tree(t, dest); len(got) != len(want) {
+		t.Errorf("Abort after Switch changed the site: %v", got)
 	}
 }

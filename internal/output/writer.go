@@ -10,9 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -48,6 +51,10 @@ type Writer struct {
 	closing sync.Once
 
 	written, unchanged atomic.Int64
+
+	// removing is closed once the old tree, switched out, is removed and
+	// the destination unlocked; nil until Switch switches.
+	removing chan struct{}
 
 	mu       sync.Mutex
 	paths    map[string]bool // every path put or copied into the new tree
@@ -241,10 +248,20 @@ func (w *Writer) wait() {
 }
 
 // Commit writes every file of out not already Put (rendered files with
-// Data, copies of files with Source), records them all in the marker, and
-// switches the new tree into place. On error nothing has changed at the
-// destination; call Abort to clean up.
+// Data, copies of files with Source), records them all in the marker,
+// switches the new tree into place and removes the old one. On error
+// nothing has changed at the destination; call Abort to clean up.
 func (w *Writer) Commit(ctx context.Context, out *Output) (Stats, error) {
+	st, err := w.Switch(ctx, out)
+	w.Wait()
+	return st, err
+}
+
+// Switch is Commit, but for the old tree's removal, which goes on in the
+// background until Wait: a caller with work of its own to finish (a build
+// saving its state) does it meanwhile. The destination holds the new site
+// once Switch returns.
+func (w *Writer) Switch(ctx context.Context, out *Output) (Stats, error) {
 	w.wait()
 	if err := w.err(); err != nil {
 		return Stats{}, err
@@ -284,13 +301,23 @@ func (w *Writer) Commit(ctx context.Context, out *Output) (Stats, error) {
 			return Stats{}, err
 		}
 	}
-	if err := w.pl.swap(w.old.exists); err != nil {
+	oldAt, err := w.pl.swap(w.old.exists)
+	if err != nil {
 		return Stats{}, err
 	}
 	w.mu.Lock()
 	w.finished = true
 	w.mu.Unlock()
-	w.unlock()
+	w.removing = make(chan struct{})
+	go func() {
+		defer close(w.removing)
+		if oldAt != "" {
+			// A failure changes nothing for the site: the next run
+			// removes what is left.
+			_ = removeOld(oldAt, w.old)
+		}
+		w.unlock()
+	}()
 	st := Stats{Written: int(w.written.Load()), Unchanged: int(w.unchanged.Load())}
 	for p := range w.old.files {
 		if !w.paths[p] {
@@ -298,6 +325,15 @@ func (w *Writer) Commit(ctx context.Context, out *Output) (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// Wait waits until the old tree that Switch switched out is removed and
+// the destination is free for another build. It does nothing when Switch
+// did not switch, and may be called more than once.
+func (w *Writer) Wait() {
+	if w.removing != nil {
+		<-w.removing
+	}
 }
 
 // writeRest writes and copies the files of out named by rest, on all cores.
@@ -343,10 +379,11 @@ func (w *Writer) err() error {
 }
 
 // Abort removes the new tree of a build that did not succeed, leaving the
-// destination as it was. It does nothing after a successful Commit, and
-// may be called more than once.
+// destination as it was. After a successful Switch it only waits as Wait
+// does. It may be called more than once.
 func (w *Writer) Abort() {
 	w.wait()
+	w.Wait()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.finished {
@@ -519,4 +556,59 @@ func removeTree(dir string) error {
 		return err
 	}
 	return os.RemoveAll(dir)
+}
+
+// removeOld removes the old tree, switched out to dir, as the walk before
+// the build found it: its recorded files and kept entries, then its
+// folders, deepest first, each step on all cores, with no folder read
+// again. What appeared in it since the walk is then removed by removeTree,
+// which removes the marker last.
+func removeOld(dir string, o *old) error {
+	at := func(p string) string { return filepath.Join(dir, filepath.FromSlash(p)) }
+	files := make([]string, 0, len(o.files))
+	for p := range o.files {
+		files = append(files, p)
+	}
+	onAllCores(files, func(p string) { _ = os.Remove(at(p)) })
+	onAllCores(o.kept, func(p string) { _ = os.RemoveAll(at(p)) })
+	// A folder that holds something still (it appeared since the walk) is
+	// left, with the folders above it, for removeTree.
+	for _, level := range byDepth(o.dirs) {
+		onAllCores(level, func(p string) { _ = syscall.Rmdir(at(p)) })
+	}
+	return removeTree(dir)
+}
+
+// byDepth groups slash paths by their number of segments, the deepest
+// group first.
+func byDepth(paths []string) [][]string {
+	var levels [][]string
+	for _, p := range paths {
+		d := strings.Count(p, "/")
+		for len(levels) <= d {
+			levels = append(levels, nil)
+		}
+		levels[d] = append(levels[d], p)
+	}
+	slices.Reverse(levels)
+	return levels
+}
+
+// onAllCores calls fn for every item, on as many goroutines as there are
+// cores.
+func onAllCores(items []string, fn func(string)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(items) {
+					return
+				}
+				fn(items[i])
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -519,9 +519,13 @@ func (b *Builder) write(r *run) (*Result, error) {
 		res.StateNote = "the saved build state was not used: " + r.stateNote
 	}
 	if save != nil {
+		// While the old tree is removed.
 		if err := firstErr(pages.finish(b, true), save.finish(b, true)); err != nil {
 			res.StateNote = strings.TrimPrefix(res.StateNote+"; ", "; ") + err.Error()
 		}
+	}
+	if r.stage != nil {
+		r.stage.wait()
 	}
 	res.Stats.Duration = time.Since(r.start)
 	return res, nil

@@ -54,10 +54,14 @@ func (b *Builder) newStaging() (*staging, error) {
 // put queues one file; see output.Writer.Put.
 func (s *staging) put(p string, data []byte, release func()) *File { return s.w.Put(p, data, release) }
 
-// commit writes the rest of out and switches the new tree into place.
+// commit writes the rest of out and switches the new tree into place; the
+// old tree is removed in the background until wait.
 func (s *staging) commit(ctx context.Context, out *Output) (WriteStats, error) {
-	return s.w.Commit(ctx, out)
+	return s.w.Switch(ctx, out)
 }
+
+// wait waits until the old tree is removed.
+func (s *staging) wait() { s.w.Wait() }
 
 // keep links files of the previous output that are known to be unchanged
 // into the new tree, and returns those it could not.
