@@ -9,10 +9,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/weeknotes/weeknotes/internal/config"
 )
 
 // stateSite writes a small site for the build-state tests: posts with
@@ -108,7 +111,67 @@ func stateBuild(t *testing.T, dir, dest, cache string) *Result {
 // rendered than the site has); edits to the configuration and templates
 // must make the build ignore it, and say so.
 func TestStateRandomEdits(t *testing.T) {
-	dir := stateSite(t, 24)
+	for _, theme := range []struct {
+		name  string
+		files map[string]string
+	}{
+		{"default theme", nil},
+		{"theme reading across posts", acrossPostsTheme},
+	} {
+		t.Run(theme.name, func(t *testing.T) {
+			dir := stateSite(t, 24)
+			for name, text := range theme.files {
+				writeSource(t, dir, "templates/"+name, text)
+			}
+			randomEdits(t, dir)
+		})
+	}
+}
+
+// acrossPostsTheme is a theme whose pages read other posts in every way a
+// template can reach them: through variables set in loops, index, and/or,
+// templates called on a neighbour, cached partials, front matter and the
+// configuration's own keys. Every page must still change when what it
+// shows does.
+var acrossPostsTheme = map[string]string{
+	"post.html": `{{define "main"}}{{$first := false}}{{range .Site.Series}}{{range .Seasons}}{{range .Episodes}}{{if not $first}}{{$first = .}}{{end}}{{end}}{{end}}{{end}}
+{{with $first}}<p>First episode: {{.Post.Title}}</p>{{end}}
+{{with index .Site.Posts 0}}<p>Newest: {{.Title}}</p>{{end}}
+{{$n := or .Post.Newer .Post.Older}}{{with $n}}<p>Near: {{.Title}} {{.Date.Year}}</p>{{end}}
+{{template "older-title" .Post}}
+<p>Mood: {{.Post.Params.mood}}</p>
+{{partialCached "count.html" .Site}}
+<article>{{.Post.Content}}</article>{{end}}
+{{define "older-title"}}{{with .Older}}<p>Older: {{.Title}}, tagged {{range .Tags}}{{.Name}} ({{len .Posts}}) {{end}}</p>{{end}}{{end}}`,
+	"partials/count.html": `<p>{{len .Posts}} posts, {{range $k, $v := .Params}}{{$k}}={{$v}} {{end}}</p>`,
+}
+
+// TestAcrossPostsThemeIsAnalysed shows that the analysis follows every
+// construct of acrossPostsTheme, so that TestStateRandomEdits tests the
+// fingerprints made from it rather than the fallback.
+func TestAcrossPostsThemeIsAnalysed(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range acrossPostsTheme {
+		writeSource(t, dir, "templates/"+name, text)
+	}
+	th, ds := loadTheme(defaultTheme(t), os.DirFS(dir), &config.Config{TemplatesDir: "templates"})
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	set := th.sets["post.html"]
+	if set.deps == nil {
+		t.Fatalf("the analysis gave up: %s", set.depsNote)
+	}
+	paths := set.deps.paths()
+	for _, want := range []string{".Site.Series[].Seasons[].Episodes[].Post.Title", ".Site.Posts[].Title", ".Post.Newer.Date", ".Post.Older.Tags[].Posts", ".Post.Params.mood", ".Site.Params"} {
+		if !slices.Contains(paths, want) {
+			t.Errorf("post.html should read %s; it reads\n%s", want, strings.Join(paths, "\n"))
+		}
+	}
+}
+
+// randomEdits makes the edits of TestStateRandomEdits to the site in dir.
+func randomEdits(t *testing.T, dir string) {
 	dest := filepath.Join(dir, "site")
 	cache := filepath.Join(dir, CacheDirName)
 	stateBuild(t, dir, dest, cache)
@@ -168,6 +231,14 @@ func TestStateRandomEdits(t *testing.T) {
 			alive[next] = true
 			next++
 		}, false},
+		{"front matter", true, func(i int) {
+			src := readSource(t, dir, postName(i))
+			if k := strings.Index(src, "mood: "); k >= 0 {
+				src = src[:k] + src[k+strings.IndexByte(src[k:], '\n')+1:]
+			}
+			src = strings.Replace(src, "---\n\n", fmt.Sprintf("mood: m%d\n---\n\n", rng.IntN(1000)), 1)
+			writeSource(t, dir, postName(i), src)
+		}, true},
 		{"image", true, func(int) {
 			writeSource(t, dir, "static/img/a.svg", fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="3"></svg>`, 5+rng.IntN(50)))
 		}, false},

@@ -1,10 +1,12 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -180,7 +182,8 @@ type pageJob struct {
 	out   string // output path
 	tmpl  string // page template file
 	page  *Page
-	print uint64 // fingerprint of everything the page shows
+	print uint64   // fingerprint of everything the page shows
+	deps  *depNode // what its template set reads, when known: print is made from it
 
 	// listed is how many posts the page lists, which is what its rendering
 	// costs: the archive of a 5,000-post site takes 90 ms, a post page 1.
@@ -198,15 +201,17 @@ func listedBy(p *Page) int {
 
 // pageJobs lists every page of the site with the fingerprint of its
 // inputs. A page whose fingerprint equals the previous build's is not
-// rendered again: the fingerprint covers the theme, the configuration, the
-// metadata of every post (titles, URLs, dates, tags, series: lists and
-// navigation show them everywhere) and the bodies or excerpts of the posts
-// the page shows.
+// rendered again: the fingerprint covers the theme, the configuration and
+// the values its template set may read of the page (see deps.go). For a
+// set whose reading cannot be told, it covers the metadata of every post
+// (titles, URLs, dates, tags, series: lists and navigation may show them
+// anywhere) and the bodies or excerpts of the posts the page shows.
 func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uint64) {
-	l := &pageList{b: b, sd: sd, global: b.globalPrint(included)}
+	l := &pageList{b: b, sd: sd, global: b.globalPrint(included), fixed: b.fixedPrint()}
 	l.postPages(included)
 	l.homePages()
 	l.indexPages()
+	l.printReads(context.Background())
 	return l.jobs, l.global
 }
 
@@ -227,11 +232,23 @@ func (b *Builder) globalPrint(included []*postState) uint64 {
 	return g.sum()
 }
 
+// fixedPrint fingerprints what every page depends on besides its data:
+// the theme, the configuration (which template functions read) and the
+// options.
+func (b *Builder) fixedPrint() uint64 {
+	g := newHasher()
+	g.u64(b.theme.hash)
+	g.u64(configPrint(b.cfg))
+	g.str(fmt.Sprintf("%v|%v", b.opts.Preview, b.opts.Drafts))
+	return g.sum()
+}
+
 // pageList collects the pages of one build.
 type pageList struct {
 	b      *Builder
 	sd     *SiteData
 	global uint64 // globalPrint
+	fixed  uint64 // fixedPrint
 	jobs   []*pageJob
 }
 
@@ -246,9 +263,14 @@ func (l *pageList) base(kind, title, url string) *Page {
 // and withContent says it shows their bodies too.
 func (l *pageList) add(out, tmpl string, page *Page, posts []*PostData, withContent bool) {
 	h := newHasher()
-	h.u64(l.global)
 	h.str(tmpl)
 	h.str(out)
+	if set := l.b.theme.sets[tmpl]; set != nil && set.deps != nil {
+		// Hashed with the others once all are listed: see printReads.
+		l.jobs = append(l.jobs, &pageJob{out: out, tmpl: tmpl, page: page, deps: set.deps, listed: listedBy(page)})
+		return
+	}
+	h.u64(l.global)
 	for _, pd := range posts {
 		ps := pd.state
 		h.u64(ps.excerptHash)
@@ -257,6 +279,47 @@ func (l *pageList) add(out, tmpl string, page *Page, posts []*PostData, withCont
 		}
 	}
 	l.jobs = append(l.jobs, &pageJob{out: out, tmpl: tmpl, page: page, print: h.sum(), listed: listedBy(page)})
+}
+
+// printReads fingerprints the pages whose sets' reading is known, on all
+// cores: what a page of such a set reads of the site is the same on every
+// one, so it is hashed first, once a set.
+func (l *pageList) printReads(ctx context.Context) {
+	siteSums := map[*depNode]uint64{}
+	var todo []*pageJob
+	for _, j := range l.jobs {
+		if j.deps == nil {
+			continue
+		}
+		todo = append(todo, j)
+		if site := j.deps.kids["Site"]; site != nil {
+			if _, ok := siteSums[site]; !ok {
+				h := newHasher()
+				site.hash(h, reflect.ValueOf(l.sd))
+				siteSums[site] = h.sum()
+			}
+		}
+	}
+	_ = parallel(ctx, todo, func(j *pageJob) { j.print = l.hashReads(j, siteSums) }) // not cancelled: a background context
+}
+
+// hashReads fingerprints one page from what its set reads of it.
+func (l *pageList) hashReads(j *pageJob, siteSums map[*depNode]uint64) uint64 {
+	h := newHasher()
+	h.str(j.tmpl)
+	h.str(j.out)
+	h.u64(l.fixed)
+	v := reflect.ValueOf(j.page).Elem()
+	for _, name := range j.deps.names {
+		kid := j.deps.kids[name]
+		if name == "Site" && j.page.Site == l.sd {
+			h.str(name)
+			h.u64(siteSums[kid])
+			continue
+		}
+		kid.hashStep(h, v, name)
+	}
+	return h.sum()
 }
 
 // postPages lists one page per post, through the template its layout names

@@ -190,7 +190,8 @@ func (th *theme) parseSets(files map[string][]byte, names []string, funcs templa
 			}
 		}
 		if ok {
-			th.sets[page] = &setPool{proto: set, partials: th.partials}
+			deps, why := analyseDeps(set)
+			th.sets[page] = &setPool{proto: set, partials: th.partials, deps: deps, depsNote: why}
 		}
 	}
 	return ds
@@ -231,6 +232,11 @@ func sitePartialsCachedByDefaults(files map[string][]byte, fromDefaults map[stri
 type setPool struct {
 	proto    *template.Template // parsed and never executed, since html/template clones only those
 	partials *partialCache      // what each clone's partialCached keeps
+
+	// deps are the paths its pages may read, for their fingerprints (see
+	// deps.go); nil when the analysis could not tell, and depsNote says why.
+	deps     *depNode
+	depsNote string
 
 	mu   sync.Mutex
 	free []*template.Template // clones not in use

@@ -1,0 +1,282 @@
+package site
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"time"
+)
+
+// hash writes to h the values at n's paths from v: what a page whose
+// template set has the paths n shows. Every value reached is hashed as a
+// template may use it (printed, tested, compared, counted): a string or
+// number as itself; a map, which a template may print or range over,
+// whole; a list by its length and the identity of its elements; a pointer
+// to one of the site's records by nil-ness and identity (the post it is,
+// the tag), its fields only as far as the paths go on.
+func (n *depNode) hash(h *hasher, v reflect.Value) {
+	v = indirectInterface(v)
+	if !v.IsValid() {
+		h.u64(0)
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			h.u64(0)
+			return
+		}
+		h.u64(1)
+		h.str(identity(v))
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if !isRecord(v.Type()) {
+			deepHash(h, v, 0) // time.Time: its methods read all of it
+			return
+		}
+	case reflect.Slice, reflect.Array:
+		h.u64(uint64(v.Len()))
+		for i := range v.Len() {
+			shallowHash(h, v.Index(i))
+		}
+	default:
+		deepHash(h, v, 0)
+		return // a map is hashed whole; a string or number has no fields
+	}
+	for _, name := range n.names {
+		n.kids[name].hashStep(h, v, name)
+	}
+}
+
+// hashStep hashes what the path from v through the step name reaches.
+func (n *depNode) hashStep(h *hasher, v reflect.Value, name string) {
+	h.str(name)
+	if name == depElem {
+		if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
+			for i := range v.Len() {
+				n.hash(h, v.Index(i))
+			}
+		}
+		return
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	if v.Type() == postDataType && v.CanAddr() {
+		// A post's body and excerpt were hashed when rendered: 38 MB of
+		// bodies in a 5,000-post site need not be hashed again.
+		switch ps := v.Addr().Interface().(*PostData).state; {
+		case ps != nil && name == "Content":
+			h.u64(ps.contentHash)
+			return
+		case ps != nil && name == "Excerpt":
+			h.u64(ps.excerptHash)
+			return
+		}
+	}
+	index := n.index[v.Type()]
+	if index == nil {
+		f, ok := v.Type().FieldByName(name)
+		if !ok || !f.IsExported() {
+			return // no such field: the template fails, and failed pages are never kept
+		}
+		index = f.Index
+	}
+	n.hash(h, v.FieldByIndex(index))
+}
+
+var postDataType = reflect.TypeFor[PostData]()
+
+// indexFields records, for each node reached through a field of a struct
+// type the model declares, that field's index: looking fields up by name
+// on every page cost more than the rest of the hashing. Values held in
+// interfaces (front matter) are looked up as they come.
+func (n *depNode) indexFields(t reflect.Type) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for _, name := range n.names {
+		kid := n.kids[name]
+		switch {
+		case name == depElem && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+			kid.indexFields(t.Elem())
+		case t.Kind() == reflect.Struct:
+			f, ok := t.FieldByName(name)
+			if !ok || !f.IsExported() {
+				continue
+			}
+			kid.index = map[reflect.Type][]int{t: f.Index}
+			kid.indexFields(f.Type)
+		}
+	}
+}
+
+// isRecord reports whether t is one of the records of the site model
+// (Page, PostData, …), whose fields templates reach one by one, rather
+// than a value such as time.Time.
+func isRecord(t reflect.Type) bool {
+	return records[t]
+}
+
+var records = map[reflect.Type]bool{
+	reflect.TypeFor[Page]():        true,
+	reflect.TypeFor[SiteData]():    true,
+	reflect.TypeFor[PostData]():    true,
+	reflect.TypeFor[PageData]():    true,
+	reflect.TypeFor[TagData]():     true,
+	reflect.TypeFor[YearData]():    true,
+	reflect.TypeFor[SeriesData]():  true,
+	reflect.TypeFor[SeasonData]():  true,
+	reflect.TypeFor[EpisodeData](): true,
+	reflect.TypeFor[Paginator]():   true,
+}
+
+// identity names the record a pointer points to, for templates that
+// compare two (eq $first .): the post it is, the tag, the series.
+func identity(v reflect.Value) string {
+	switch r := v.Interface().(type) {
+	case *PostData:
+		return r.Source
+	case *TagData:
+		return r.Slug
+	case *SeriesData:
+		return r.Slug
+	case *EpisodeData:
+		if r.Post != nil {
+			return r.Post.Source
+		}
+	case *YearData:
+		return fmt.Sprint(r.Year)
+	case *SeasonData:
+		return fmt.Sprint(r.Number)
+	case *PageData:
+		return r.URL
+	}
+	return ""
+}
+
+func indirectInterface(v reflect.Value) reflect.Value {
+	for v.IsValid() && v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	return v
+}
+
+// shallowHash hashes one element of a list: a record by identity, any
+// other value whole.
+func shallowHash(h *hasher, v reflect.Value) {
+	v = indirectInterface(v)
+	if v.IsValid() && v.Kind() == reflect.Pointer && isRecord(v.Type().Elem()) {
+		if v.IsNil() {
+			h.u64(0)
+			return
+		}
+		h.u64(1)
+		h.str(identity(v))
+		return
+	}
+	deepHash(h, v, 0)
+}
+
+// maxDeepHash bounds the nesting deepHash follows. Front matter and
+// configuration values are trees a few levels deep; the YAML reader
+// refuses alias bombs, so this only guards against a cycle.
+const maxDeepHash = 64
+
+// deepHash hashes a value and everything in it, as fmt would print it,
+// in a fixed order: map keys sorted.
+func deepHash(h *hasher, v reflect.Value, depth int) {
+	v = indirectInterface(v)
+	if depth > maxDeepHash {
+		h.str("…")
+		return
+	}
+	if !v.IsValid() {
+		h.u64(0)
+		return
+	}
+	h.u64(uint64(v.Kind()))
+	switch v.Kind() {
+	case reflect.String:
+		h.str(v.String())
+	case reflect.Bool:
+		if v.Bool() {
+			h.u64(1)
+		} else {
+			h.u64(0)
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		h.u64(uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		h.u64(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		h.u64(math.Float64bits(v.Float()))
+	case reflect.Slice, reflect.Array:
+		h.u64(uint64(v.Len()))
+		for i := range v.Len() {
+			deepHash(h, v.Index(i), depth+1)
+		}
+	case reflect.Map:
+		deepHashMap(h, v, depth)
+	case reflect.Pointer:
+		if v.IsNil() {
+			h.u64(0)
+		} else if isRecord(v.Type().Elem()) {
+			h.str(identity(v))
+		} else {
+			deepHash(h, v.Elem(), depth+1)
+		}
+	case reflect.Struct:
+		deepHashStruct(h, v, depth)
+	default:
+		h.str(v.Type().String()) // funcs and channels: templates cannot show them
+	}
+}
+
+// deepHashMap hashes a map's entries in the order of their keys as fmt
+// prints them.
+func deepHashMap(h *hasher, v reflect.Value, depth int) {
+	keys := v.MapKeys()
+	texts := make([]string, len(keys))
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		texts[i], order[i] = fmt.Sprint(k.Interface()), i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		switch {
+		case texts[i] < texts[j]:
+			return -1
+		case texts[i] > texts[j]:
+			return 1
+		}
+		return 0
+	})
+	h.u64(uint64(len(keys)))
+	for _, i := range order {
+		h.str(texts[i])
+		deepHash(h, v.MapIndex(keys[i]), depth+1)
+	}
+}
+
+// deepHashStruct hashes a struct that is not one of the site's records:
+// a time as the instant and zone it prints, anything else field by field.
+func deepHashStruct(h *hasher, v reflect.Value, depth int) {
+	if v.CanInterface() {
+		switch x := v.Interface().(type) {
+		case time.Time:
+			h.str(x.Format(time.RFC3339Nano))
+			h.str(x.Location().String())
+			return
+		}
+	}
+	if isRecord(v.Type()) {
+		return // reached whole, as an element printed with fmt: its fields are pointers
+	}
+	for i := range v.NumField() {
+		if v.Type().Field(i).IsExported() {
+			deepHash(h, v.Field(i), depth+1)
+		}
+	}
+}
