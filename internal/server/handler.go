@@ -31,8 +31,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	// Requests that come while the first build runs wait for it (or for
-	// the saved site), rather than being told the site is empty.
+	// Requests that come while the first build runs wait for it, or for a
+	// site to answer from early, rather than being told the site is empty.
 	if !awaitClose(r, s.ready) {
 		return
 	}
@@ -43,13 +43,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.answer(w, r, s.current()) {
 		return
 	}
-	// A saved page could not be read (its file is gone or was replaced):
-	// the first build's site answers instead.
+	// A saved page could not be read, or a page the build was rendering
+	// could not be made: the first build's outcome answers instead.
 	if !awaitClose(r, s.built) {
 		return
 	}
 	if !s.answer(w, r, s.current()) {
-		http.Error(w, "cannot read the saved page; reload once the build is done", http.StatusInternalServerError)
+		http.Error(w, "the page could not be read or made; reload once the build is done", http.StatusInternalServerError)
 	}
 }
 
@@ -65,9 +65,9 @@ func awaitClose(r *http.Request, ch <-chan struct{}) bool {
 }
 
 // answer answers r from st. It reports false, having written nothing,
-// when a file of the saved site could not be read.
+// when a file of an early site could not be read or made.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, st *state) bool {
-	if st.output == nil && st.saved == nil {
+	if st.output == nil && st.early == nil {
 		s.writePage(w, r, st, http.StatusInternalServerError, "index.html", []byte(errorPage))
 		return true
 	}
@@ -112,17 +112,17 @@ func (st *state) has(name string) bool {
 	if st.output != nil {
 		return st.output.Files[name] != nil
 	}
-	return st.saved != nil && st.saved.Has(name)
+	return st.early != nil && st.early.Has(name)
 }
 
 // file returns the file at name of the site st shows, nil when there is
-// none; only a saved site's file can fail to be read.
+// none; only an early site's file can fail to be read or made.
 func (st *state) file(name string) (*site.File, error) {
 	if st.output != nil {
 		return st.output.Files[name], nil
 	}
-	if st.saved != nil {
-		return st.saved.File(name)
+	if st.early != nil {
+		return st.early.File(name)
 	}
 	return nil, nil
 }
@@ -160,7 +160,7 @@ func sitePath(u *url.URL, basePath string) (string, bool) {
 // notFound serves the site's 404.html with status 404, or a plain page
 // when the site has none. Either way it carries the live script, so that
 // creating the missing page shows it.
-// It reports false, having written nothing, when the saved site's 404.html
+// It reports false, having written nothing, when an early site's 404.html
 // could not be read.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *state) bool {
 	f, err := st.file("404.html")

@@ -137,3 +137,81 @@ func firstLineDiff(want, got string) string {
 	}
 	return "one is longer"
 }
+
+// heldBuilder holds its first build right after handing over the site it
+// is rendering, before any page is rendered, until the test lets it go.
+type heldBuilder struct {
+	*site.Builder
+	handed  chan struct{}
+	release chan struct{}
+}
+
+func (h *heldBuilder) BuildRendering(ctx context.Context, changed []string, ready func(*site.Rendering)) (*site.Result, error) {
+	return h.Builder.BuildRendering(ctx, changed, func(r *site.Rendering) {
+		ready(r)
+		close(h.handed)
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+		}
+	})
+}
+
+// TestPageRenderedOnDemand shows a page served while the first build has
+// rendered none (there is no saved site): the page is rendered for the
+// request, and is the same bytes the finished build serves.
+func TestPageRenderedOnDemand(t *testing.T) {
+	dir := integrationSite(t)
+	h := &heldBuilder{Builder: newSiteBuilder(t, dir).(*site.Builder), handed: make(chan struct{}), release: make(chan struct{})}
+	r := serveInBackground(t, dir, h)
+	select {
+	case <-h.handed:
+	case <-time.After(firstBuildWait):
+		t.Fatal("the first build did not hand over its site")
+	}
+	status, early := r.get(t, integrationPostPath)
+	if status != 200 || !strings.Contains(early, "First light") {
+		t.Fatalf("GET %s while the build renders = %d\n%s", integrationPostPath, status, early)
+	}
+	if status, _ := r.get(t, "/no/such/page/"); status != 404 {
+		t.Errorf("a page the site lacks: %d, want 404", status)
+	}
+	select {
+	case <-r.srv.built:
+		t.Fatal("the first build finished while held")
+	default:
+	}
+	close(h.release)
+	waitBuilt(t, r)
+	if _, late := r.get(t, integrationPostPath); late != early {
+		t.Errorf("the page after the build differs from the one rendered on demand:\n%s", firstLineDiff(early, late))
+	}
+}
+
+// TestBrokenPageAskedWhileRendering asks for a page whose template fails
+// while the first build renders: the answer waits for the build, and is
+// its error at file:line, not a page.
+func TestBrokenPageAskedWhileRendering(t *testing.T) {
+	dir := integrationSite(t)
+	writeFile(t, dir, integrationPost, "---\ntitle: First light\nlayout: broken\n---\nThe first week.\n")
+	writeFile(t, dir, "templates/broken.html", "{{define \"main\"}}\n<h1>{{ .Post.NoSuchField }}</h1>\n{{end}}\n")
+	h := &heldBuilder{Builder: newSiteBuilder(t, dir).(*site.Builder), handed: make(chan struct{}), release: make(chan struct{})}
+	r := serveInBackground(t, dir, h)
+	<-h.handed
+	type answer struct {
+		status int
+		body   string
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		status, body := r.get(t, integrationPostPath)
+		answered <- answer{status, body}
+	}()
+	// The request cannot be answered before the build fails; letting the
+	// build go while it waits, or before it arrives, must give the same.
+	close(h.release)
+	a := <-answered
+	if a.status != 500 || !strings.Contains(a.body, "templates/broken.html:2") || strings.Contains(a.body, "The first week") {
+		t.Errorf("GET %s = %d, want the build's error at templates/broken.html:2 and no page\n%s", integrationPostPath, a.status, a.body)
+	}
+}

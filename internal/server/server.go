@@ -38,6 +38,22 @@ type savedBuilder interface {
 	SavedPages() *site.SavedSite
 }
 
+// renderingBuilder is a Builder that can hand over, while it builds, the
+// site it is rendering, which makes on demand the pages asked for before
+// their turn: *site.Builder.
+type renderingBuilder interface {
+	BuildRendering(ctx context.Context, changed []string, ready func(*site.Rendering)) (*site.Result, error)
+}
+
+// earlySite is a site answered from before the first build has finished:
+// the one the last run saved (*site.SavedSite), or the first build's own
+// while it renders (*site.Rendering).
+type earlySite interface {
+	Has(name string) bool
+	File(name string) (*site.File, error)
+	Close() error
+}
+
 // Options configure a Server.
 type Options struct {
 	Builder    Builder  // builds the site
@@ -81,9 +97,10 @@ type Server struct {
 // read without locks by requests.
 type state struct {
 	output *site.Output // the last good build; nil until one succeeds
-	// saved is the site as the last run saved it, answered from while the
-	// first build runs (and, should it fail, until one succeeds).
-	saved    *site.SavedSite
+	// early is answered from while the first build runs: the site as the
+	// last run saved it (kept, should the build fail, until one succeeds),
+	// or the build's own as it renders.
+	early    earlySite
 	problems []problem // the latest build's errors; nil when it succeeded
 	overlay  string    // problems, as markup for pages
 	version  string    // changes whenever what pages show changes
@@ -216,7 +233,7 @@ func (s *Server) serveSaved() {
 	if saved == nil {
 		return
 	}
-	s.state.Store(&state{saved: saved, version: s.nextVersion()})
+	s.state.Store(&state{early: saved, version: s.nextVersion()})
 	s.readyOnce.Do(func() { close(s.ready) })
 	s.logf(fmt.Sprintf("serving the %s saved by the last run while the site builds", plural(saved.Pages(), "page")))
 }
@@ -227,7 +244,7 @@ func (s *Server) build(ctx context.Context, b batch) {
 	defer s.once.Do(func() { close(s.built) })
 	defer s.readyOnce.Do(func() { close(s.ready) })
 	start := time.Now()
-	res, err := s.opts.Builder.Build(ctx, b.changed())
+	res, err := s.runBuild(ctx, b)
 	elapsed := time.Since(start)
 	if ctx.Err() != nil {
 		return // stopping: a build cut short says nothing
@@ -245,15 +262,23 @@ func (s *Server) build(ctx context.Context, b batch) {
 			// file) but still the author's to fix, so shown the same way.
 			ds = append(ds, diag.Errorf("", 0, "%v", err))
 		}
-		hasSite := prev.output != nil || prev.saved != nil
+		// A saved site stays up with the errors over it; a site that was
+		// rendering is not one that could be finished.
+		early, _ := prev.early.(*site.SavedSite)
+		if rendering, ok := prev.early.(*site.Rendering); ok {
+			defer rendering.Close()
+		}
+		hasSite := prev.output != nil || early != nil
 		s.reportFailure(b, ds, hasSite)
 		problems := problemsOf(s.opts.Source, ds)
 		next := &state{
 			output:   prev.output,
-			saved:    prev.saved,
 			problems: problems,
 			overlay:  renderOverlay(problems, hasSite),
 			version:  s.nextVersion(),
+		}
+		if early != nil {
+			next.early = early
 		}
 		s.state.Store(next)
 		s.events.publish(message{Event: eventError, Version: next.version, HTML: next.overlay})
@@ -261,11 +286,14 @@ func (s *Server) build(ctx context.Context, b batch) {
 	}
 
 	s.report(b, res, elapsed)
-	if prev.saved != nil {
+	if prev.early != nil {
 		// Requests reading from it finish first; later ones get this build.
-		defer prev.saved.Close()
+		defer prev.early.Close()
 	}
 	event := eventFor(b, res.Changed, prev.problems != nil)
+	if _, ok := prev.early.(*site.Rendering); ok {
+		event = "" // pages were served from this very build: they are its pages
+	}
 	if event == "" {
 		// Nothing pages show has changed; they stay as they are.
 		s.state.Store(&state{output: res.Output, version: prev.version})
@@ -274,6 +302,23 @@ func (s *Server) build(ctx context.Context, b batch) {
 	next := &state{output: res.Output, version: s.nextVersion()}
 	s.state.Store(next)
 	s.events.publish(message{Event: event, Version: next.version})
+}
+
+// runBuild runs one build. The first, when there is no saved site to
+// answer from, hands over its site as soon as its pages can be rendered,
+// so that the first page need not wait for all the others.
+func (s *Server) runBuild(ctx context.Context, b batch) (*site.Result, error) {
+	rb, ok := s.opts.Builder.(renderingBuilder)
+	if !ok || s.builds > 0 || s.current().early != nil {
+		return s.opts.Builder.Build(ctx, b.changed())
+	}
+	return rb.BuildRendering(ctx, b.changed(), s.serveRendering)
+}
+
+// serveRendering answers from the first build's site while it renders.
+func (s *Server) serveRendering(r *site.Rendering) {
+	s.state.Store(&state{early: r, version: s.nextVersion()})
+	s.readyOnce.Do(func() { close(s.ready) })
 }
 
 func (s *Server) nextVersion() string {

@@ -116,6 +116,11 @@ func NewBuilder(opts Options) *Builder {
 // A build is a list of stages, each handing the next what it made through
 // a run: load, resolve, render bodies, model, render pages, write.
 func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) {
+	return b.build(ctx, changed, nil)
+}
+
+// build is Build, and BuildRendering with ready.
+func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rendering)) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.opts.StreamTo != "" {
@@ -123,7 +128,10 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		// happens, a later build must start afresh.
 		defer func() { b.forceAll = true }()
 	}
-	r := &run{ctx: ctx, start: time.Now(), changed: make(map[string]bool, len(changed)), now: b.opts.Now}
+	r := &run{ctx: ctx, start: time.Now(), changed: make(map[string]bool, len(changed)), now: b.opts.Now, ready: ready}
+	if ready != nil {
+		r.pending = map[string]*pendingFile{}
+	}
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
@@ -191,6 +199,11 @@ type run struct {
 	// savedCurrent: no input changed since the saved state, and its saved
 	// pages were restored (Options.SavePages).
 	savedCurrent bool
+
+	// With BuildRendering: what to hand the Rendering to, and the work
+	// that makes each file still to be made, by output path.
+	ready   func(*Rendering)
+	pending map[string]*pendingFile
 }
 
 // abortStaging removes what a streamed build staged, unless it was
@@ -366,12 +379,15 @@ func (b *Builder) renderPages(r *run) error {
 	// would keep one core busy while the others had nothing left to do.
 	sort.SliceStable(r.todo, func(i, k int) bool { return r.todo[i].listed > r.todo[k].listed })
 	for _, j := range r.todo {
-		work = append(work, func() { b.renderPage(r, j) })
+		work = append(work, r.named(j.out, func() { b.renderPage(r, j) }))
 	}
+	b.handOver(r)
 	if err := parallel(r.ctx, work, func(do func()) { do() }); err != nil {
 		return err
 	}
 	r.reportTemplateErrors()
+	r.mu.Lock() // a Rendering may be reading the files
+	defer r.mu.Unlock()
 	for name, f := range b.static {
 		if !b.ownedBySite(name) {
 			r.out.Files[name] = f
@@ -402,7 +418,7 @@ func (b *Builder) generatedWork(r *run, gens []genJob) []func() {
 			r.out.Files[g.out] = f
 			continue
 		}
-		work = append(work, func() { r.add(g.out, r.put(g.out, g.make(), nil)) })
+		work = append(work, r.named(g.out, func() { r.add(g.out, r.put(g.out, g.make(), nil)) }))
 	}
 	return work
 }

@@ -55,7 +55,7 @@ func sameOutput(t *testing.T, step string, got, want *Output) {
 // reports nothing changed and leaves the saved files as they are.
 func TestSavedPages(t *testing.T) {
 	dir := stateSite(t, 12)
-	writeSource(t, dir, "content/about.md", "---\ntitle: About\n---\nAbout this site.\n")
+	writeSource(t, dir, "content/pages/about.md", "---\ntitle: About\n---\nAbout this site.\n")
 	first := previewBuild(t, NewBuilder(previewOptions(t, dir)))
 	b := NewBuilder(previewOptions(t, dir))
 	pagesFile := filepath.Join(dir, CacheDirName, b.pagesName())

@@ -128,7 +128,7 @@ func (b *Builder) sitePageWork(r *run) []func() {
 	siteVars["pages"] = liquidPages(r.site.Pages)
 	work := make([]func(), 0, len(r.site.Pages))
 	for _, pd := range r.site.Pages {
-		work = append(work, func() { b.renderSitePage(r, pd, siteVars) })
+		work = append(work, r.named(pd.page.Output, func() { b.renderSitePage(r, pd, siteVars) }))
 	}
 	return work
 }
