@@ -38,20 +38,32 @@ const kills = 20
 // same destination, 20 times, and checks after each kill that the
 // destination is byte for byte the old site or the new one. Where the kill
 // lands depends on the machine; what is checked does not.
+//
+// It runs twice: without the cache, and with it, where each build finds
+// the state of the last one that finished, links the old site's files into
+// its new tree at once (output.Options.LinkOld) and replaces those that
+// changed.
 func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		t.Run(map[bool]string{false: "no-cache", true: "cache"}[cached], func(t *testing.T) { killBuilds(t, cached) })
+	}
+}
+
+func killBuilds(t *testing.T, cached bool) {
 	posts := killPosts
 	if n, err := strconv.Atoi(os.Getenv("WEEKNOTES_KILL_POSTS")); err == nil && n > 0 {
 		posts = n
 	}
 	root := t.TempDir()
-	srcs := [2]string{filepath.Join(root, "a"), filepath.Join(root, "b")}
+	use := killSites(t, root, posts, cached)
+	noCache := []string{"--no-cache"}
+	if cached {
+		noCache = nil
+	}
 	var want [2]map[string]string
-	for i, src := range srcs {
-		if err := corpus.Generate(src, corpus.Options{Posts: posts, Seed: uint64(i + 1)}); err != nil {
-			t.Fatal(err)
-		}
-		writeTree(t, src, map[string]string{"weeknotes.yaml": fmt.Sprintf("title: Site %c\nurl: https://example.org\nauthor: Kim\n", 'A'+i)})
+	for i := range want {
 		expect := filepath.Join(root, "expect", strconv.Itoa(i))
+		src := use(i)
 		if out, err := cli("build", "--source", src, "--dest", expect, "--no-cache", "--quiet").CombinedOutput(); err != nil {
 			t.Fatalf("build %s: %v\n%s", src, err, out)
 		}
@@ -59,7 +71,7 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	}
 	dest := filepath.Join(root, "site")
 	start := time.Now()
-	if out, err := cli("build", "--source", srcs[0], "--dest", dest, "--no-cache", "--quiet").CombinedOutput(); err != nil {
+	if out, err := cli(append([]string{"build", "--source", use(0), "--dest", dest, "--quiet"}, noCache...)...).CombinedOutput(); err != nil {
 		t.Fatalf("first build: %v\n%s", err, out)
 	}
 	full := time.Since(start)
@@ -71,7 +83,7 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	var old, new, beside int
 	for k := range kills {
 		next := 1 - have
-		cmd := cli("build", "--source", srcs[next], "--dest", dest, "--no-cache", "--quiet")
+		cmd := cli(append([]string{"build", "--source", use(next), "--dest", dest, "--quiet"}, noCache...)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +110,7 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	t.Logf("after %d kills: %d old sites, %d new ones; %d kills left a tree beside the destination", kills, old, new, beside)
 
 	// The next command cleans up whatever the last kill left.
-	if out, err := cli("build", "--source", srcs[have], "--dest", dest, "--no-cache", "--quiet").CombinedOutput(); err != nil {
+	if out, err := cli(append([]string{"build", "--source", use(have), "--dest", dest, "--quiet"}, noCache...)...).CombinedOutput(); err != nil {
 		t.Fatalf("build after the kills: %v\n%s", err, out)
 	}
 	if l := leftovers(t, dest); len(l) > 0 {
@@ -110,6 +122,50 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 }
 
 // cli is this test binary run as weeknotes.
+// killSites makes the two sites the kill test switches between, and
+// returns a function that makes site i (0 or 1) the one to build and
+// returns its source folder. Without the cache they are two generated
+// sites in folders of their own; with it, one folder whose first post's
+// body is edited back and forth, so that each build finds the state of the
+// last one that finished.
+func killSites(t *testing.T, root string, posts int, cached bool) func(i int) string {
+	t.Helper()
+	generate := func(src string, i int) {
+		if err := corpus.Generate(src, corpus.Options{Posts: posts, Seed: uint64(i + 1)}); err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, src, map[string]string{"weeknotes.yaml": fmt.Sprintf("title: Site %c\nurl: https://example.org\nauthor: Kim\n", 'A'+i)})
+	}
+	if !cached {
+		srcs := [2]string{filepath.Join(root, "a"), filepath.Join(root, "b")}
+		for i, src := range srcs {
+			generate(src, i)
+		}
+		return func(i int) string { return srcs[i] }
+	}
+	src := filepath.Join(root, "src")
+	generate(src, 0)
+	found, err := filepath.Glob(filepath.Join(src, "content", "posts", "*.md"))
+	if err != nil || len(found) == 0 {
+		t.Fatalf("no posts in the generated site: %v", err)
+	}
+	post := found[0]
+	orig, err := os.ReadFile(post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(i int) string {
+		text := string(orig)
+		if i == 1 {
+			text += "\nAn edit of one post's body.\n"
+		}
+		if err := os.WriteFile(post, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return src
+	}
+}
+
 func cli(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "WEEKNOTES_TEST_AS_CLI=1")
@@ -126,7 +182,7 @@ func leftovers(t *testing.T, dest string) []string {
 	var out []string
 	for _, e := range entries {
 		switch e.Name() {
-		case "a", "b", "expect", filepath.Base(dest):
+		case "a", "b", "src", "expect", filepath.Base(dest):
 		default:
 			out = append(out, e.Name())
 		}

@@ -16,8 +16,9 @@ import (
 // one it wrote. Reading 5,000 unchanged pages twice to compare them took
 // most of a build that re-rendered one. It returns the paths it could not
 // keep (not in the old tree, or the link failed); give those to Put or
-// Commit as usual.
+// Commit as usual. With Options.LinkOld, most are linked already.
 func (w *Writer) Keep(ctx context.Context, paths []string) []string {
+	w.awaitLinks()
 	var next atomic.Int64
 	var mu sync.Mutex
 	var missed []string
@@ -50,6 +51,15 @@ func (w *Writer) keep(p string) error {
 	}
 	if !w.old.files[p] {
 		return fmt.Errorf("%s is not in the previous site", p)
+	}
+	if w.takeLinked(p) {
+		// Linked at the start already.
+		if err := w.claim(p); err != nil {
+			w.giveBack(p)
+			return err
+		}
+		w.unchanged.Add(1)
+		return nil
 	}
 	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
 	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {

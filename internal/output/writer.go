@@ -31,6 +31,11 @@ type Options struct {
 	// destination that a build leaves in place (see KeptBy). A build
 	// writing at a kept path is an error. nil keeps nothing.
 	KeepFiles []string
+	// LinkOld says that the build expects to keep most of the old tree's
+	// files: NewWriter links them all into the new tree at once, in the
+	// background, and each is replaced or removed if the build does not
+	// keep it (see linkold.go).
+	LinkOld bool
 }
 
 // Writer writes one site into its destination: Put files as they are
@@ -51,6 +56,12 @@ type Writer struct {
 	closing sync.Once
 
 	written, unchanged atomic.Int64
+
+	// With Options.LinkOld: linking is closed once linkAll is done, and
+	// linked then holds the links it made that no path claimed yet
+	// (guarded by mu).
+	linking chan struct{}
+	linked  map[string]bool
 
 	// removing is closed once the old tree, switched out, is removed and
 	// the destination unlocked; nil until Switch switches.
@@ -100,8 +111,13 @@ func NewWriter(dest string, opts Options) (*Writer, error) {
 		unlock()
 		return nil, err
 	}
+	if opts.LinkOld && len(w.old.files) > 0 {
+		w.linking = make(chan struct{})
+		go w.linkAll()
+	}
 	for range writers {
 		w.done.Go(func() {
+			w.awaitLinks()
 			for j := range w.jobs {
 				err := w.writeData(j.p, j.data)
 				if j.release != nil {
@@ -245,6 +261,7 @@ func (w *Writer) finish(st Stats) Stats {
 func (w *Writer) wait() {
 	w.closing.Do(func() { close(w.jobs) })
 	w.done.Wait()
+	w.awaitLinks()
 }
 
 // Commit writes every file of out not already Put (rendered files with
@@ -287,6 +304,7 @@ func (w *Writer) Switch(ctx context.Context, out *Output) (Stats, error) {
 		// the new site already. Nothing is switched.
 		return w.finish(Stats{Unchanged: int(w.unchanged.Load())}), nil
 	}
+	w.unlinkUnclaimed()
 	if err := w.linkSame(ctx); err != nil {
 		return Stats{}, err
 	}
@@ -397,22 +415,50 @@ func (w *Writer) Abort() {
 // writeData writes data at p in the new tree, or links the old tree's file
 // when it has these bytes already.
 func (w *Writer) writeData(p string, data []byte) error {
-	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
 	if w.old.files[p] {
 		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
 		if have, err := fileio.ReadFile(prev); err == nil && bytes.Equal(have, data) {
-			w.addSame(p)
+			w.keepSame(p)
 			return nil
 		}
 	}
-	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
-		return err
-	}
-	if err := fileio.CreateFile(target, data, 0o644); err != nil {
+	err := w.create(p, func(target string) error { return fileio.CreateFile(target, data, 0o644) })
+	if err != nil {
 		return err
 	}
 	w.written.Add(1)
 	return nil
+}
+
+// keepSame records that the old tree's file at p has the right bytes: the
+// link made at the start stays, or one is made at Commit.
+func (w *Writer) keepSame(p string) {
+	if w.takeLinked(p) {
+		w.unchanged.Add(1)
+		return
+	}
+	w.addSame(p)
+}
+
+// create makes the file p in the new tree with make, which must create it
+// anew (O_EXCL), after its folders, in place of what the start linked
+// there or in its way.
+func (w *Writer) create(p string, make func(target string) error) error {
+	if err := w.replaceLinked(p); err != nil {
+		return err
+	}
+	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
+	try := func() error {
+		if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+			return err
+		}
+		return make(target)
+	}
+	err := try()
+	if err != nil && w.evict(p) {
+		err = try()
+	}
+	return err
 }
 
 // copyFile copies the regular file src to p in the new tree, or links the
@@ -425,21 +471,21 @@ func (w *Writer) copyFile(p, src string) error {
 		return err
 	}
 	defer in.Close()
-	target := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
 	if w.old.files[p] {
 		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
 		if same, _ := sameFile(prev, in, info.Size()); same {
-			w.addSame(p)
+			w.keepSame(p)
 			return nil
 		}
 		if _, err := in.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
 	}
-	if err := w.dirs.mkdirAll(filepath.Dir(target)); err != nil {
+	var out *os.File
+	err = w.create(p, func(target string) (err error) {
+		out, err = os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		return err
-	}
-	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	})
 	if err != nil {
 		return err
 	}
@@ -597,16 +643,22 @@ func byDepth(paths []string) [][]string {
 // onAllCores calls fn for every item, on as many goroutines as there are
 // cores.
 func onAllCores(items []string, fn func(string)) {
+	onAllCoresIndexed(len(items), func(i int) { fn(items[i]) })
+}
+
+// onAllCoresIndexed calls fn for 0 to n-1, on as many goroutines as there
+// are cores.
+func onAllCoresIndexed(n int, fn func(int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(items)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(items) {
+				if i >= n {
 					return
 				}
-				fn(items[i])
+				fn(i)
 			}
 		})
 	}

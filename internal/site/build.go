@@ -187,6 +187,7 @@ type run struct {
 	stateNote string // why the saved state was not used; "" when it was, or there was none
 
 	stage  *staging          // where pages go as they render, with Options.StreamTo
+	early  *earlyStaging     // the staging being prepared while the build goes on, until renderPages takes it
 	out    *Output           // the built site
 	prints map[string]uint64 // output path → fingerprint of its inputs
 	todo   []*pageJob        // pages rendered this time, not kept from the last build
@@ -209,6 +210,11 @@ type run struct {
 // abortStaging removes what a streamed build staged, unless it was
 // committed.
 func (r *run) abortStaging() {
+	if r.early != nil {
+		if s, err := r.early.take(); err == nil {
+			s.abort()
+		}
+	}
 	if r.stage != nil {
 		r.stage.abort()
 	}
@@ -230,6 +236,7 @@ func (b *Builder) load(r *run, changed []string) error {
 		b.forceAll = true
 		return &diag.BuildError{Diagnostics: r.diags.Sorted()}
 	}
+	b.startStaging(r)
 	b.applyWarm(r)
 	return nil
 }
@@ -367,7 +374,7 @@ func (b *Builder) renderPages(r *run) error {
 	}
 	if b.opts.StreamTo != "" {
 		var err error
-		if r.stage, err = b.newStaging(); err != nil {
+		if r.stage, err = b.staging(r); err != nil {
 			return err
 		}
 	}

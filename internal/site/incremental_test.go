@@ -53,13 +53,20 @@ func postText(i int, title, date string, tags []string, inSeries bool, body stri
 	return b.String()
 }
 
-// readTree returns every file under dir, by slash path.
+// readTree returns every file under dir, by slash path, and every folder
+// (its path and a slash, with no text): a folder left empty is a
+// difference too.
 func readTree(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)+"/"] = ""
+			return nil
 		}
 		data, err := os.ReadFile(p)
 		rel, _ := filepath.Rel(dir, p)

@@ -43,12 +43,59 @@ func (b *Builder) inputs() []string {
 // whole, and switches it into place only once the build has succeeded.
 type staging struct{ w *output.Writer }
 
-func (b *Builder) newStaging() (*staging, error) {
-	w, err := output.NewWriter(b.opts.StreamTo, output.Options{Inputs: b.inputs(), KeepFiles: b.cfg.KeepFiles})
+// newStaging prepares the new tree; with linkOld, the previous output's
+// files are linked into it at once (see output.Options.LinkOld).
+func (b *Builder) newStaging(linkOld bool) (*staging, error) {
+	w, err := output.NewWriter(b.opts.StreamTo, output.Options{Inputs: b.inputs(), KeepFiles: b.cfg.KeepFiles, LinkOld: linkOld})
 	if err != nil {
 		return nil, err
 	}
 	return &staging{w: w}, nil
+}
+
+// earlyStaging is a staging prepared in the background: reading the old
+// tree, and with a saved state that vouches for it, linking its files
+// into the new one, while the posts are loaded and the pages listed.
+type earlyStaging struct {
+	done chan struct{}
+	s    *staging
+	err  error
+}
+
+// startStaging begins preparing the staging of a streamed full build as
+// soon as the configuration is known. Where the saved state's output
+// folder is the destination, with its marker, the build is expected to
+// keep most files, which are linked in at once.
+func (b *Builder) startStaging(r *run) {
+	if b.opts.StreamTo == "" || r.early != nil || r.stage != nil {
+		return
+	}
+	linkOld := false
+	if w := b.warm; w != nil {
+		dest := b.destAbs()
+		linkOld = dest != "" && dest == w.state.Dest && markerHash(dest) == w.state.Marker
+	}
+	e := &earlyStaging{done: make(chan struct{})}
+	r.early = e
+	go func() {
+		defer close(e.done)
+		e.s, e.err = b.newStaging(linkOld)
+	}()
+}
+
+// take waits for the staging.
+func (e *earlyStaging) take() (*staging, error) {
+	<-e.done
+	return e.s, e.err
+}
+
+// staging returns the build's staging: the one started early, or a new one.
+func (b *Builder) staging(r *run) (*staging, error) {
+	if e := r.early; e != nil {
+		r.early = nil
+		return e.take()
+	}
+	return b.newStaging(false)
 }
 
 // put queues one file; see output.Writer.Put.
