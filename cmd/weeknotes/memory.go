@@ -11,16 +11,20 @@ import (
 
 // What a build's memory follows. A build keeps every post's rendered body
 // (its HTML, excerpt and plain text) until the lists and feeds are done:
-// measured on generated corpora, the live heap is 2.1-2.3 times the bytes
-// of the sources (84 MiB for 5,000 posts and 36 MiB of Markdown, 309 MiB
-// for 20,000 posts and 145 MiB). A soft limit of three times the sources
-// leaves the garbage collector room in proportion to the site: with a
-// fixed 180 MiB a 20,000-post build collected continuously and took 8-9
-// times as long as a 5,000-post one; with this limit it takes 4.1 times
-// the CPU.
+// measured on generated corpora, the live heap is about 20 MiB plus 2.2
+// times the bytes of the sources (84 MiB for 5,000 posts and 36 MiB of
+// Markdown, 309 MiB for 20,000 posts and 145 MiB). The collector's work is
+// the number of collections times the live heap, and the number is the
+// garbage made over the room left above the live heap. So that room grows
+// with the site as the live heap does, at 1.9 times the sources: then a site
+// four times the size is collected as often, and costs four times as much,
+// not more. With a fixed 64 MiB of the room given on top instead, the room
+// was relatively larger on small sites, and 20,000 posts took 4.3-4.8 times
+// the CPU of 5,000 (a fixed 180 MiB limit: 8-9 times).
 const (
-	memoryBase      = 64 << 20 // the binary, the theme, caches and the runtime's own needs
-	memoryPerSource = 3        // bytes of heap allowed per byte of source
+	memoryFixed     = 20 << 20 // the binary, the theme, caches and the runtime's own needs
+	memoryPerSource = 4.1      // bytes of heap allowed per byte of source: 2.2 live, 1.9 of room
+	memoryFloor     = 64 << 20 // the least limit, for small sites: a limit below what the runtime needs makes it collect without end
 )
 
 // buildGCPercent is a build's GOGC: with the limit bounding the heap,
@@ -31,7 +35,7 @@ const buildGCPercent = 400
 // memoryLimitFor is the soft memory limit of a build whose sources hold
 // sourceBytes bytes.
 func memoryLimitFor(sourceBytes int64) int64 {
-	return memoryBase + memoryPerSource*max(sourceBytes, 0)
+	return max(memoryFloor, memoryFixed+int64(memoryPerSource*float64(max(sourceBytes, 0))))
 }
 
 // sourceBytes adds up the sizes of the Markdown files under root, wherever

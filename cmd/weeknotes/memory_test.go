@@ -8,16 +8,17 @@ import (
 
 func TestMemoryLimitFor(t *testing.T) {
 	for _, tc := range []struct {
-		source, want int64
+		source, want int64 // want in MiB
 	}{
-		{0, 64 << 20},
-		{-1, 64 << 20},
-		{36 << 20, 172 << 20},  // about 5,000 posts
-		{145 << 20, 499 << 20}, // about 20,000 posts
-		{1 << 30, 64<<20 + 3<<30},
+		{0, 64},
+		{-1, 64},
+		{10 << 20, 64},   // small sites get the floor
+		{36 << 20, 167},  // about 5,000 posts
+		{145 << 20, 614}, // about 20,000 posts
+		{1 << 30, 4218},
 	} {
-		if got := memoryLimitFor(tc.source); got != tc.want {
-			t.Errorf("memoryLimitFor(%d) = %d MiB, want %d MiB", tc.source, got>>20, tc.want>>20)
+		if got := memoryLimitFor(tc.source) >> 20; got != tc.want {
+			t.Errorf("memoryLimitFor(%d) = %d MiB, want %d MiB", tc.source, got, tc.want)
 		}
 	}
 }
