@@ -50,7 +50,11 @@ func savingOptions(t *testing.T, dir string) site.Options {
 // build, and waits until it answers.
 func savedPreview(t *testing.T, dir string, fail error) (*running, *gatedBuilder) {
 	t.Helper()
-	if _, err := site.NewBuilder(savingOptions(t, dir)).Build(context.Background(), nil); err != nil {
+	first := site.NewBuilder(savingOptions(t, dir))
+	if _, err := first.Build(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	g := &gatedBuilder{Builder: site.NewBuilder(savingOptions(t, dir)), release: make(chan struct{}), fail: fail}

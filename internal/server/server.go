@@ -45,6 +45,12 @@ type renderingBuilder interface {
 	BuildRendering(ctx context.Context, changed []string, ready func(*site.Rendering)) (*site.Result, error)
 }
 
+// flusher is a Builder that saves its state in the background: Flush
+// waits for it, before the preview stops.
+type flusher interface {
+	Flush() error
+}
+
 // earlySite is a site answered from before the first build has finished:
 // the one the last run saved (*site.SavedSite), or the first build's own
 // while it renders (*site.Rendering).
@@ -210,6 +216,11 @@ loop:
 				}
 			}
 			s.build(ctx, b)
+		}
+	}
+	if f, ok := s.opts.Builder.(flusher); ok {
+		if err := f.Flush(); err != nil {
+			s.logf(err.Error())
 		}
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

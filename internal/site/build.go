@@ -57,7 +57,9 @@ type Builder struct {
 	warm       *warm // what the first build takes from the saved state, until applied
 	lastOnDisk bool  // last and prints were read from the saved state: the files are in the output folder
 
-	prescan *warmScan // what SavedPages read and scanned, for the first build
+	prescan *warmScan     // what SavedPages read and scanned, for the first build
+	saving  chan struct{} // closed once the state a build is saving in the background is saved
+	saveErr error         // why that save failed, once saving is closed
 }
 
 // postState is everything the builder knows about one source file.
@@ -123,6 +125,9 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rendering)) (*Result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// A state that could not be saved is saved again by the next full
+	// build; Flush reports it.
+	_ = b.waitSaving()
 	if b.opts.StreamTo != "" {
 		// A streamed build lets sources go as it renders them, so whatever
 		// happens, a later build must start afresh.
@@ -541,7 +546,9 @@ func (b *Builder) write(r *run) (*Result, error) {
 	if r.stateNote != "" {
 		res.StateNote = "the saved build state was not used: " + r.stateNote
 	}
-	if save != nil {
+	if save != nil && r.stage == nil && b.savesPages() {
+		b.finishLater(save, pages)
+	} else if save != nil {
 		// While the old tree is removed.
 		if err := firstErr(pages.finish(b, true), save.finish(b, true)); err != nil {
 			res.StateNote = strings.TrimPrefix(res.StateNote+"; ", "; ") + err.Error()

@@ -443,3 +443,39 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
+
+// finishLater finishes saving a build's state in the background: a
+// build that keeps its site in memory (the preview) need not wait for
+// ninety megabytes of pages to be written before its site is served. The
+// next build, and Flush, wait for it.
+func (b *Builder) finishLater(save *stateSave, pages *pagesSave) {
+	done := make(chan struct{})
+	b.saving, b.saveErr = done, nil
+	go func() {
+		defer close(done)
+		b.saveErr = firstErr(pages.finish(b, true), save.finish(b, true))
+	}()
+}
+
+// waitSaving waits for a save finishLater started; b.mu is held.
+func (b *Builder) waitSaving() error {
+	if b.saving == nil {
+		return nil
+	}
+	<-b.saving
+	b.saving = nil
+	err := b.saveErr
+	b.saveErr = nil
+	return err
+}
+
+// Flush waits until the state the last build is saving in the background
+// is saved, and says why it could not be. Call it before the process ends.
+func (b *Builder) Flush() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.waitSaving(); err != nil {
+		return fmt.Errorf("the build state was not saved: %w", err)
+	}
+	return nil
+}

@@ -27,6 +27,9 @@ func previewBuild(t *testing.T, b *Builder) *Result {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
+	if err := b.Flush(); err != nil {
+		t.Fatal(err)
+	}
 	return res
 }
 
