@@ -94,7 +94,7 @@ jekyll-expected:
 
 # Benchmarks on a generated corpus of $(BENCH_POSTS) posts (internal/corpus);
 # ./cmd/weeknotes runs the binary for each case of `weeknotes build` (cold,
-# first, no-change, one edit, one new post), a cold build of $(BENCH_LARGE)
+# first, no-change, one edit, one new post, one new episode), a cold build of $(BENCH_LARGE)
 # posts and `weeknotes serve` to its first page, with each one's CPU time and
 # peak memory.
 # Full builds are few and long; save-to-reload latency needs enough samples

@@ -101,7 +101,8 @@ func report(b *testing.B, runs []runCost) {
 // BenchmarkBuildCases measures `weeknotes build` in the cases an author
 // and CI meet: cold (--no-cache: nothing saved, as a first CI run), first
 // (no saved state yet, which this build then saves), no-change, one post's
-// body edited, and one new post, each after a build of the same site.
+// body edited, one new post, and one new episode of the site's series, each
+// after a build of the same site.
 func BenchmarkBuildCases(b *testing.B) {
 	bin, src := benchBinary(b), benchSite(b)
 	dest := filepath.Join(b.TempDir(), "site")
@@ -122,6 +123,12 @@ func BenchmarkBuildCases(b *testing.B) {
 		{"new-post", func(b *testing.B, i int) {
 			// Dated after every post of the corpus, and before today.
 			writeFile(b, filepath.Join(filepath.Dir(post), fmt.Sprintf("2026-11-%02d-new-post-%d.md", 1+i%28, i)), "# A new post\n\nWritten by the benchmark.\n")
+		}, nil},
+		{"new-episode", func(b *testing.B, i int) {
+			// The weekly case: the next episode of the corpus's series, dated
+			// after its last post and before today.
+			writeFile(b, filepath.Join(filepath.Dir(post), fmt.Sprintf("2026-11-%02d-episode-%d.md", 21+i%7, i)),
+				fmt.Sprintf("---\ntitle: A new episode\nexcerpt: Weeknotes S97E%02d - the week\n---\nWritten by the benchmark.\n", i+1))
 		}, nil},
 	}
 	for _, c := range cases {
