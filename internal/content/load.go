@@ -82,6 +82,18 @@ type source struct {
 // returned along with diagnostics about them. A missing posts folder is a
 // warning, since the site then has no posts; a missing drafts folder is normal.
 func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnostic) {
+	return LoadCached(fsys, cfg, drafts, nil)
+}
+
+// Cached gives LoadCached the post an earlier run parsed from the source at
+// path, exactly as parsing it again would give it but for its Body, with
+// what parsing it said; ok false has the source read and parsed. It is
+// called on several goroutines at once.
+type Cached func(path string) (post *Post, diags []diag.Diagnostic, ok bool)
+
+// LoadCached is Load taking from cached, when it is not nil, every post it
+// has: those are not read. A draft dated by its file's time is always read.
+func LoadCached(fsys fs.FS, cfg *config.Config, drafts bool, cached Cached) ([]*Post, []diag.Diagnostic) {
 	var sources []source
 	var ds []diag.Diagnostic
 	skip := ""
@@ -112,6 +124,12 @@ func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnost
 					return
 				}
 				s := sources[i]
+				if cached != nil && s.modTime.IsZero() {
+					if p, d, ok := cached(s.path); ok {
+						posts[i], found[i] = p, d
+						continue
+					}
+				}
 				src, err := fs.ReadFile(fsys, s.path)
 				if err != nil {
 					found[i] = []diag.Diagnostic{diag.Errorf(s.path, 0, "cannot read the file: %v", pathless(err))}

@@ -21,6 +21,9 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	p := ps.post
 	r := &resolver{ix: ix}
 	var ds []diag.Diagnostic
+	if ps.bodyUnread {
+		ds = b.readBody(ps)
+	}
 	body := p.Body
 	// Which files the rendering looks at, so that a later build renders the
 	// body again when one of them changes, appears or goes.

@@ -75,6 +75,10 @@ type postState struct {
 	updated  time.Time // last_modified_at or updated, else the date
 	tagSlugs []string  // slugs of post.Tags, in order
 
+	// bodyUnread is set for a post taken from the saved state: its source
+	// is read (readBody) only if its body must be rendered.
+	bodyUnread bool
+
 	// Per build.
 	included bool
 	future   bool
@@ -233,7 +237,7 @@ func (b *Builder) load(r *run, changed []string) error {
 		b.reloadChanged(changed)
 		return nil
 	}
-	if err := b.loadAll(&r.diags); err != nil {
+	if err := b.loadAll(&r.diags, r); err != nil {
 		b.forceAll = true
 		return err
 	}

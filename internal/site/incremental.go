@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,12 @@ func (b *Builder) stateNames() (small, bodies string) {
 	h.str(b.optionsKey())
 	key := strconv.FormatUint(h.sum(), 16)
 	return "build-" + key + ".state", "bodies-" + key + ".state"
+}
+
+// postsName is the posts file of the state for this Builder's options.
+func (b *Builder) postsName() string {
+	small, _ := b.stateNames()
+	return "posts-" + strings.TrimPrefix(small, "build-")
 }
 
 // optionsKey is every option that shapes the output.
@@ -322,10 +329,11 @@ func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
 // the output is committed, and put in place, with the small file that
 // vouches for them, only once it has been.
 type stateSave struct {
-	st   *buildState
-	tmp  string // the bodies, under a temporary name
-	err  error
-	done chan struct{}
+	st       *buildState
+	tmp      string // the bodies, under a temporary name
+	postsTmp string // the parsed posts, likewise
+	err      error
+	done     chan struct{}
 }
 
 // startStateSave begins saving a finished full build's state: the bodies
@@ -334,6 +342,7 @@ func (b *Builder) startStateSave(r *run) *stateSave {
 	st, bodies := b.stateOf(r)
 	s := &stateSave{st: st, done: make(chan struct{})}
 	_, bodiesName := b.stateNames()
+	states, loc := slices.Clone(r.states), b.cfg.Location
 	go func() {
 		defer close(s.done)
 		s.tmp, s.err = writeStateTemp(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) error {
@@ -341,6 +350,17 @@ func (b *Builder) startStateSave(r *run) *stateSave {
 			st.Bodies = sum
 			return err
 		})
+		if s.err != nil {
+			return
+		}
+		s.postsTmp, s.err = writeStateTemp(b.opts.CacheDir, b.postsName(), func(w *bufio.Writer) error {
+			sum, err := encodePosts(w, states, loc)
+			st.Posts = sum
+			return err
+		})
+		if s.err != nil {
+			os.Remove(s.tmp)
+		}
 	}()
 	return s
 }
@@ -354,10 +374,15 @@ func (s *stateSave) finish(b *Builder, ok bool) error {
 	}
 	if !ok {
 		os.Remove(s.tmp)
+		os.Remove(s.postsTmp)
 		return nil
 	}
 	small, bodiesName := b.stateNames()
 	if err := renameState(s.tmp, b.opts.CacheDir, bodiesName); err != nil {
+		os.Remove(s.postsTmp)
+		return err
+	}
+	if err := renameState(s.postsTmp, b.opts.CacheDir, b.postsName()); err != nil {
 		return err
 	}
 	if s.st.Dest != "" {

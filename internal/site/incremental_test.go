@@ -219,6 +219,10 @@ func randomEdits(t *testing.T, dir string) {
 			}
 			writeSource(t, dir, postName(i), src)
 		}, true},
+		{"front matter", true, func(i int) {
+			setFrontMatter(t, dir, i, "description", fmt.Sprintf("%q", "About "+fmt.Sprint(rng.IntN(1000))))
+			setFrontMatter(t, dir, i, "extra", fmt.Sprintf("{when: 2024-0%d-0%d 08:00:00 +0200, list: [1, two, %d.5]}", 1+rng.IntN(9), 1+rng.IntN(9), rng.IntN(9)))
+		}, true},
 		{"delete", true, func(i int) {
 			if err := os.Remove(filepath.Join(dir, postName(i))); err != nil {
 				t.Fatal(err)
@@ -298,6 +302,22 @@ func rewritePost(t *testing.T, dir string, i int, title, date string, tags []str
 		}
 	}
 	writeSource(t, dir, postName(i), strings.Join(lines, "\n"))
+}
+
+// setFrontMatter sets one key of a post's front matter to value (YAML),
+// adding it if it is not there.
+func setFrontMatter(t *testing.T, dir string, i int, key, value string) {
+	t.Helper()
+	src := readSource(t, dir, postName(i))
+	lines := strings.Split(src, "\n")
+	for k, l := range lines {
+		if strings.HasPrefix(l, key+": ") {
+			lines[k] = key + ": " + value
+			writeSource(t, dir, postName(i), strings.Join(lines, "\n"))
+			return
+		}
+	}
+	writeSource(t, dir, postName(i), strings.Replace(src, "---\n\n", key+": "+value+"\n---\n\n", 1))
 }
 
 func readSource(t *testing.T, dir, rel string) string {

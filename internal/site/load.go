@@ -49,8 +49,10 @@ func within(p, dir string) bool {
 	return dir != "" && (p == dir || strings.HasPrefix(p, dir+"/"))
 }
 
-// loadAll reads configuration, templates and every post afresh.
-func (b *Builder) loadAll(diags *diag.List) error {
+// loadAll reads configuration, templates and every post afresh, or takes
+// the posts whose sources are unchanged from the saved state (r is the
+// build's run, for its inputs' fingerprints).
+func (b *Builder) loadAll(diags *diag.List, r *run) error {
 	cfg, err := config.Load(b.fsys)
 	if err != nil {
 		diags.Add(diagFromError(err, "weeknotes.yaml"))
@@ -77,11 +79,12 @@ func (b *Builder) loadAll(diags *diag.List) error {
 	})
 	b.images.reset()
 
-	posts, pds := content.Load(b.fsys, cfg, true)
+	cached, unread := b.savedPosts(r, cfg)
+	posts, pds := content.LoadCached(b.fsys, cfg, true, cached)
 	b.posts = make(map[string]*postState, len(posts))
 	b.sorted = nil
 	for _, p := range posts {
-		b.posts[p.Path] = &postState{post: p}
+		b.posts[p.Path] = &postState{post: p, bodyUnread: unread[p.Path]}
 	}
 	// content.Load reports per-file problems as diagnostics; keep them with
 	// their post so that a later incremental build still shows them.
@@ -161,7 +164,7 @@ func (b *Builder) reloadPost(p string) {
 	if old != nil && old.rendered && old.renderedOf == post.Hash {
 		// Saved without a change (editors do this): keep the rendering.
 		*ps = *old
-		ps.post, ps.parseDiags = post, ds
+		ps.post, ps.parseDiags, ps.bodyUnread = post, ds, false
 	}
 	b.posts[p] = ps
 }

@@ -22,21 +22,23 @@ import (
 
 // The build state: what a build needs to know, in the next process, which
 // pages a change affects. It is kept in the cache folder beside the
-// highlight cache, in two files per set of build options:
+// highlight cache, in three files per set of build options:
 //
 //   - build-<key>.state (small): the binary and options it was made by,
 //     every input file's fingerprint, every page's fingerprint with the
 //     size and hash of what was written, the output's marker, the
 //     build's diagnostics and counts;
 //   - bodies-<key>.state (large): every post's rendered body, excerpt and
-//     text, and what the rendering looked at.
+//     text, and what the rendering looked at;
+//   - posts-<key>.state: every post as parsed, but for its body
+//     (poststate.go).
 //
-// Both end in an xxhash of everything before it, and the small file holds
-// the large one's, so a damaged, cut-short or mismatched pair is never
-// used: the build then renders everything and says why, once.
+// Each ends in an xxhash of everything before it, and the small file holds
+// the others', so a damaged, cut-short or mismatched set is never used:
+// the build then renders everything and says why, once.
 
 const (
-	stateMagic  = "weeknotes build state 1\n"
+	stateMagic  = "weeknotes build state 2\n"
 	bodiesMagic = "weeknotes bodies state 1\n"
 )
 
@@ -67,6 +69,7 @@ type buildState struct {
 	Dest       string // the output folder, absolute; "" when not written to disk
 	Marker     uint64 // xxhash of the output folder's marker file after the build
 	Bodies     uint64 // the bodies file's checksum
+	Posts      uint64 // the posts file's checksum (poststate.go)
 	Inputs     map[string]inputPrint
 	Pages      map[string]pagePrint
 	Diags      []diag.Diagnostic
@@ -216,6 +219,7 @@ func (st *buildState) encode(w *bufio.Writer) error {
 	s.str(st.Dest)
 	s.u64(st.Marker)
 	s.u64(st.Bodies)
+	s.u64(st.Posts)
 	s.uvarint(uint64(len(st.Inputs)))
 	for _, p := range sortedKeys(st.Inputs) {
 		in := st.Inputs[p]
@@ -248,7 +252,7 @@ func decodeBuildState(data []byte) (*buildState, error) {
 	st := &buildState{
 		Identity: r.str(), Options: r.str(), Config: r.u64(), Theme: r.u64(),
 		ScanTime: int64(r.u64()), ValidUntil: int64(r.u64()), Dest: r.str(),
-		Marker: r.u64(), Bodies: r.u64(),
+		Marker: r.u64(), Bodies: r.u64(), Posts: r.u64(),
 	}
 	n := r.count()
 	st.Inputs = make(map[string]inputPrint, n)
