@@ -91,9 +91,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "Listening on every network interface (--bind %s): other devices can see the preview.\n", *bind)
 	}
 
-	// The first build touches the whole heap, which huge pages make cheaper
-	// (see adviseHugePages); the preview then keeps its pages in memory.
-	adviseHugePages(int(memoryLimitFor(sourceBytes(root))))
 	srv := server.New(server.Options{
 		Builder: site.NewBuilder(site.Options{
 			Source:   root,
@@ -115,9 +112,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			return nil
 		},
-		AllowedHosts: allowedHosts(*bind, *allowHost),
-		BasePath:     basePath,
-		Log:          stdout,
+		// The first build touches the whole heap, which huge pages make
+		// cheaper (see adviseHugePages); the preview then keeps its pages
+		// in memory. Measuring the site walks every file: done once the
+		// pages the last run saved are answering.
+		BeforeFirstBuild: func() { adviseHugePages(int(memoryLimitFor(sourceBytes(root)))) },
+		AllowedHosts:     allowedHosts(*bind, *allowHost),
+		BasePath:         basePath,
+		Log:              stdout,
 	})
 	if *open {
 		// The browser's request waits for the first build.
