@@ -41,18 +41,29 @@ func (n *depNode) hash(h *hasher, v reflect.Value) {
 		for i := range v.Len() {
 			shallowHash(h, v.Index(i))
 		}
+	case reflect.Map:
+		if n.used || v.Type().Key().Kind() != reflect.String {
+			deepHash(h, v, 0)
+			return
+		}
+		for i, name := range n.names {
+			n.order[i].hash(h, v.MapIndex(reflect.ValueOf(name).Convert(v.Type().Key())))
+		}
+		return
 	default:
 		deepHash(h, v, 0)
-		return // a map is hashed whole; a string or number has no fields
+		return // a string or number has no fields
 	}
-	for _, name := range n.names {
-		n.kids[name].hashStep(h, v, name)
+	for i, name := range n.names {
+		n.order[i].hashStep(h, v, name)
 	}
 }
 
 // hashStep hashes what the path from v through the step name reaches.
 func (n *depNode) hashStep(h *hasher, v reflect.Value, name string) {
-	h.str(name)
+	// The step's name is not written: the tree fixes the order of the
+	// values, and each is written so that where it ends is known (lengths
+	// first, a mark for nil), so no two pages' values run together alike.
 	if name == depElem {
 		if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
 			for i := range v.Len() {
@@ -76,15 +87,15 @@ func (n *depNode) hashStep(h *hasher, v reflect.Value, name string) {
 			return
 		}
 	}
-	index := n.index[v.Type()]
-	if index == nil {
-		f, ok := v.Type().FieldByName(name)
-		if !ok || !f.IsExported() {
-			return // no such field: the template fails, and failed pages are never kept
-		}
-		index = f.Index
+	if v.Type() == n.owner {
+		n.hash(h, v.Field(n.field))
+		return
 	}
-	n.hash(h, v.FieldByIndex(index))
+	f, ok := v.Type().FieldByName(name)
+	if !ok || !f.IsExported() {
+		return // no such field: the template fails, and failed pages are never kept
+	}
+	n.hash(h, v.FieldByIndex(f.Index))
 }
 
 var postDataType = reflect.TypeFor[PostData]()
@@ -107,7 +118,9 @@ func (n *depNode) indexFields(t reflect.Type) {
 			if !ok || !f.IsExported() {
 				continue
 			}
-			kid.index = map[reflect.Type][]int{t: f.Index}
+			if len(f.Index) == 1 {
+				kid.owner, kid.field = t, f.Index[0]
+			}
 			kid.indexFields(f.Type)
 		}
 	}
@@ -266,8 +279,12 @@ func deepHashStruct(h *hasher, v reflect.Value, depth int) {
 	if v.CanInterface() {
 		switch x := v.Interface().(type) {
 		case time.Time:
-			h.str(x.Format(time.RFC3339Nano))
-			h.str(x.Location().String())
+			// The instant and the zone it is shown in: what any layout
+			// prints. Formatting it here cost more than the rest.
+			name, offset := x.Zone()
+			h.u64(uint64(x.UnixNano()))
+			h.str(name)
+			h.u64(uint64(offset))
 			return
 		}
 	}

@@ -45,11 +45,19 @@ type depNode struct {
 	id    int
 	depth int
 	kids  map[string]*depNode
-	names []string // keys of kids, sorted, once frozen: the order of hashing
+	names []string   // keys of kids, sorted, once frozen: the order of hashing
+	order []*depNode // kids in the order of names
 
-	// index is the field this node is of its parent's struct type, by
-	// type: filled once, by indexFields, and only read while hashing.
-	index map[reflect.Type][]int
+	// used says the value itself may be used (printed, compared, ranged
+	// over, passed on), not only a field of it read: a map that is only
+	// looked into is hashed by the keys looked up.
+	used bool
+
+	// owner and field say which field this node is of its parent when the
+	// parent is of the struct type the model declares: filled once, by
+	// indexFields, and only read while hashing.
+	owner reflect.Type
+	field int
 }
 
 // child returns the node for the step name from n, making it the first
@@ -79,6 +87,10 @@ func (n *depNode) freeze() {
 		k.freeze()
 	}
 	slices.Sort(n.names)
+	n.order = n.order[:0]
+	for _, name := range n.names {
+		n.order = append(n.order, n.kids[name])
+	}
 }
 
 // paths lists every path of the tree, for tests and messages.
@@ -384,6 +396,7 @@ func (a *depAnalysis) access(v depVal, fields []string) depVal {
 		for _, f := range fields {
 			n = n.child(a, f)
 		}
+		n.used = true
 		out = out.union(depVal{n})
 	}
 	return a.bound(out)
@@ -393,7 +406,10 @@ func (a *depAnalysis) access(v depVal, fields []string) depVal {
 func (a *depAnalysis) elem(v depVal) depVal {
 	out := make(depVal, 0, len(v))
 	for _, n := range v {
-		out = out.union(depVal{n.child(a, depElem)})
+		n.used = true // ranged over: every entry, and a map's keys
+		kid := n.child(a, depElem)
+		kid.used = true
+		out = out.union(depVal{kid})
 	}
 	return a.bound(out)
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -286,6 +287,7 @@ func (l *pageList) add(out, tmpl string, page *Page, posts []*PostData, withCont
 // one, so it is hashed first, once a set.
 func (l *pageList) printReads(ctx context.Context) {
 	siteSums := map[*depNode]uint64{}
+	var sites []*depNode
 	var todo []*pageJob
 	for _, j := range l.jobs {
 		if j.deps == nil {
@@ -294,24 +296,34 @@ func (l *pageList) printReads(ctx context.Context) {
 		todo = append(todo, j)
 		if site := j.deps.kids["Site"]; site != nil {
 			if _, ok := siteSums[site]; !ok {
-				h := newHasher()
-				site.hash(h, reflect.ValueOf(l.sd))
-				siteSums[site] = h.sum()
+				siteSums[site] = 0
+				sites = append(sites, site)
 			}
 		}
 	}
-	_ = parallel(ctx, todo, func(j *pageJob) { j.print = l.hashReads(j, siteSums) }) // not cancelled: a background context
+	sums := make([]uint64, len(sites))
+	_ = parallel(ctx, sites, func(site *depNode) { // not cancelled: a background context
+		h := pooledHasher()
+		defer h.release()
+		site.hash(h, reflect.ValueOf(l.sd))
+		sums[slices.Index(sites, site)] = h.sum()
+	})
+	for i, site := range sites {
+		siteSums[site] = sums[i]
+	}
+	_ = parallel(ctx, todo, func(j *pageJob) { j.print = l.hashReads(j, siteSums) })
 }
 
 // hashReads fingerprints one page from what its set reads of it.
 func (l *pageList) hashReads(j *pageJob, siteSums map[*depNode]uint64) uint64 {
-	h := newHasher()
+	h := pooledHasher()
+	defer h.release()
 	h.str(j.tmpl)
 	h.str(j.out)
 	h.u64(l.fixed)
 	v := reflect.ValueOf(j.page).Elem()
-	for _, name := range j.deps.names {
-		kid := j.deps.kids[name]
+	for i, name := range j.deps.names {
+		kid := j.deps.order[i]
 		if name == "Site" && j.page.Site == l.sd {
 			h.str(name)
 			h.u64(siteSums[kid])

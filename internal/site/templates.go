@@ -363,27 +363,74 @@ func originOf(name string, origin map[string]string) string {
 // written after its length, so ("ab", "c") and ("a", "bc") differ.
 // xxhash rather than FNV: a 5,000-post build fingerprints its 80 MB of
 // pages and, separately, the bodies inside them, which a byte-at-a-time
-// hash took a tenth of the build's CPU over.
+// hash took a tenth of the build's CPU over. Small values are gathered in
+// a buffer and hashed a few kilobytes at a time: a page's fingerprint is a
+// few hundred of them, and a digest's Write on each cost more than the
+// hashing.
 type hasher struct {
 	d   *xxhash.Digest
-	buf [8]byte
+	buf []byte
 }
+
+// hasherBuffer is how much a hasher gathers before hashing it.
+const hasherBuffer = 4 << 10
 
 func newHasher() *hasher { return &hasher{d: xxhash.New()} }
 
 func (h *hasher) bytes(b []byte) {
 	h.u64(uint64(len(b)))
-	_, _ = h.d.Write(b)
+	if len(b) > hasherBuffer {
+		h.flush()
+		_, _ = h.d.Write(b)
+		return
+	}
+	h.buf = append(h.buf, b...)
+	h.flushFull()
 }
 
 func (h *hasher) str(s string) {
 	h.u64(uint64(len(s)))
-	_, _ = h.d.WriteString(s)
+	if len(s) > hasherBuffer {
+		h.flush()
+		_, _ = h.d.WriteString(s)
+		return
+	}
+	h.buf = append(h.buf, s...)
+	h.flushFull()
 }
 
 func (h *hasher) u64(v uint64) {
-	binary.LittleEndian.PutUint64(h.buf[:], v)
-	_, _ = h.d.Write(h.buf[:])
+	h.buf = binary.LittleEndian.AppendUint64(h.buf, v)
+	h.flushFull()
 }
 
-func (h *hasher) sum() uint64 { return h.d.Sum64() }
+func (h *hasher) flushFull() {
+	if len(h.buf) >= hasherBuffer {
+		h.flush()
+	}
+}
+
+func (h *hasher) flush() {
+	_, _ = h.d.Write(h.buf)
+	h.buf = h.buf[:0]
+}
+
+func (h *hasher) sum() uint64 {
+	h.flush()
+	return h.d.Sum64()
+}
+
+// hasherPool keeps the hashers that fingerprint pages, 5,500 times a
+// build.
+var hasherPool = sync.Pool{New: func() any { return newHasher() }}
+
+// pooledHasher returns an empty hasher from hasherPool, for release.
+func pooledHasher() *hasher {
+	h := hasherPool.Get().(*hasher)
+	h.d.Reset()
+	h.buf = h.buf[:0]
+	return h
+}
+
+// release hands the hasher back to hasherPool.
+func (h *hasher) release() { hasherPool.Put(h) }
