@@ -53,9 +53,11 @@ type Builder struct {
 	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
 	forceAll    bool                  // the next build must be full (the previous one failed early)
 
-	warmTried  bool  // the saved state was looked at, by the first build
-	warm       *warm // what the first build takes from the saved state, until applied
-	lastOnDisk bool  // last and prints were read from the saved state: the files are in the output folder
+	identity   string // the running binary's (identify), once known
+	exeStamp   string // its executable's stamp, recorded with it
+	warmTried  bool   // the saved state was looked at, by the first build
+	warm       *warm  // what the first build takes from the saved state, until applied
+	lastOnDisk bool   // last and prints were read from the saved state: the files are in the output folder
 
 	prescan *warmScan     // what SavedPages read and scanned, for the first build
 	saving  chan struct{} // closed once the state a build is saving in the background is saved

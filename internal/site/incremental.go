@@ -76,6 +76,15 @@ func (b *Builder) scanSkips() []string {
 	return []string{b.opts.CacheDir, b.opts.StreamTo}
 }
 
+// identify names the running binary (binaryIdentity), once for the
+// Builder, with the state it found.
+func (b *Builder) identify(prev *buildState) string {
+	if b.identity == "" {
+		b.identity, b.exeStamp = binaryIdentity(prev)
+	}
+	return b.identity
+}
+
 // readState loads the small state file, or explains why it cannot be used;
 // a missing file needs no explanation.
 func (b *Builder) readState() (*buildState, string) {
@@ -91,7 +100,7 @@ func (b *Builder) readState() (*buildState, string) {
 	switch {
 	case err != nil:
 		return nil, "the build state is damaged"
-	case st.Identity != binaryIdentity():
+	case st.Identity != b.identify(st):
 		return nil, "the build state was saved by another version of weeknotes"
 	case st.Options != b.optionsKey():
 		return nil, "the build state was saved with other options"
@@ -295,7 +304,7 @@ func (b *Builder) restorePages(st *buildState) {
 // stateOf makes the state to save from a finished build.
 func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
 	st := &buildState{
-		Identity: binaryIdentity(), Options: b.optionsKey(),
+		Identity: b.identify(nil), ExeStamp: b.exeStamp, Options: b.optionsKey(),
 		Config: configPrint(b.cfg), Theme: b.theme.hash,
 		ScanTime: r.scanTime, Dest: b.destAbs(), Inputs: r.inputs,
 		Pages: make(map[string]pagePrint, len(r.prints)),

@@ -422,7 +422,7 @@ func TestStateNotTrusted(t *testing.T) {
 	}{
 		{"another binary", func(t *testing.T, dir, cache string) {
 			orig := binaryIdentity
-			binaryIdentity = func() string { return "another weeknotes" }
+			binaryIdentity = func(*buildState) (string, string) { return "another weeknotes", "" }
 			t.Cleanup(func() { binaryIdentity = orig })
 			stateBuild(t, dir, filepath.Join(dir, "site"), cache)
 			binaryIdentity = orig

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -38,7 +39,7 @@ import (
 // the build then renders everything and says why, once.
 
 const (
-	stateMagic  = "weeknotes build state 2\n"
+	stateMagic  = "weeknotes build state 3\n"
 	bodiesMagic = "weeknotes bodies state 1\n"
 )
 
@@ -61,6 +62,7 @@ type pagePrint struct {
 // buildState is the small file.
 type buildState struct {
 	Identity   string // the binary that wrote it (binaryIdentity)
+	ExeStamp   string // its executable's file, when Identity is a hash of it (exeStamp)
 	Options    string // the options that shape the output (optionsKey)
 	Config     uint64 // fingerprint of the loaded configuration
 	Theme      uint64 // fingerprint of every template and asset
@@ -211,6 +213,7 @@ func (st *buildState) encode(w *bufio.Writer) error {
 	s := newStateWriter(w)
 	s.raw([]byte(stateMagic))
 	s.str(st.Identity)
+	s.str(st.ExeStamp)
 	s.str(st.Options)
 	s.u64(st.Config)
 	s.u64(st.Theme)
@@ -250,7 +253,7 @@ func decodeBuildState(data []byte) (*buildState, error) {
 		return nil, err
 	}
 	st := &buildState{
-		Identity: r.str(), Options: r.str(), Config: r.u64(), Theme: r.u64(),
+		Identity: r.str(), ExeStamp: r.str(), Options: r.str(), Config: r.u64(), Theme: r.u64(),
 		ScanTime: int64(r.u64()), ValidUntil: int64(r.u64()), Dest: r.str(),
 		Marker: r.u64(), Bodies: r.u64(), Posts: r.u64(),
 	}
@@ -403,35 +406,78 @@ func readStateFile(dir, name string) ([]byte, error) {
 // binary is never trusted, since any change to it may change the output.
 // A released or clean build is named by its module version or commit;
 // anything else (a build from modified sources, a test binary) by a hash
-// of the executable itself.
-var binaryIdentity = sync.OnceValue(func() string {
-	info, ok := debug.ReadBuildInfo()
-	if ok {
-		settings := map[string]string{}
-		for _, s := range info.Settings {
-			settings[s.Key] = s.Value
-		}
-		switch {
-		case info.Main.Version != "" && info.Main.Version != "(devel)" && info.Main.Sum != "":
-			return info.GoVersion + " " + info.Main.Path + "@" + info.Main.Version + " " + info.Main.Sum
-		case settings["vcs.revision"] != "" && settings["vcs.modified"] == "false":
-			return info.GoVersion + " " + info.Main.Path + " " + settings["vcs.revision"]
-		}
+// of the executable itself, which takes tens of milliseconds to read: the
+// state that prev, when not nil, is records the executable's file stamp
+// (exeStamp) beside that hash, and while the file is the same, its
+// identity is prev's. The stamp returned goes with the identity: "" when
+// there is none to record.
+var binaryIdentity = func(prev *buildState) (id, stamp string) {
+	if id := releaseIdentity(); id != "" {
+		return id, ""
 	}
+	if prev != nil && prev.ExeStamp != "" && strings.HasPrefix(prev.Identity, "executable ") && prev.ExeStamp == exeStamp() {
+		return prev.Identity, prev.ExeStamp
+	}
+	return hashedIdentity()
+}
+
+// releaseIdentity is the module version or clean commit the binary was
+// built from, or "".
+var releaseIdentity = sync.OnceValue(func() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	switch {
+	case info.Main.Version != "" && info.Main.Version != "(devel)" && info.Main.Sum != "":
+		return info.GoVersion + " " + info.Main.Path + "@" + info.Main.Version + " " + info.Main.Sum
+	case settings["vcs.revision"] != "" && settings["vcs.modified"] == "false":
+		return info.GoVersion + " " + info.Main.Path + " " + settings["vcs.revision"]
+	}
+	return ""
+})
+
+// hashedIdentity names the binary by a hash of its executable, with the
+// executable's stamp when it was the same before and after the reading.
+var hashedIdentity = sync.OnceValues(func() (id, stamp string) {
 	// Streamed through a small buffer: the executable is tens of
 	// megabytes, which read whole would raise the build's peak memory.
 	exe, err := os.Executable()
 	if err != nil {
-		return ""
+		return "", ""
 	}
+	before := exeStamp()
 	f, err := os.Open(exe)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	defer f.Close()
 	h := xxhash.New()
 	if _, err := io.CopyBuffer(h, f, make([]byte, 64<<10)); err != nil {
+		return "", ""
+	}
+	if exeStamp() != before {
+		before = ""
+	}
+	return "executable " + strconv.FormatUint(h.Sum64(), 16), before
+})
+
+// exeStamp names the running executable's file as it is now: its device,
+// inode, size, and modification and change times, which a rebuilt or
+// replaced binary does not share (the change time cannot be set back).
+// It is "" where the system does not tell.
+func exeStamp() string {
+	exe, err := os.Executable()
+	if err != nil {
 		return ""
 	}
-	return "executable " + strconv.FormatUint(h.Sum64(), 16)
-})
+	info, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fileStamp(info)
+}
