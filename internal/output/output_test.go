@@ -335,6 +335,11 @@ func TestWriterLocks(t *testing.T) {
 	if _, err := NewWriter(dest, Options{}); !errors.Is(err, ErrDest) {
 		t.Errorf("a second writer at once: %v", err)
 	}
+	// The lock is the parent folder's: a build beside is told so.
+	beside := filepath.Join(filepath.Dir(dest), "other")
+	if _, err := NewWriter(beside, Options{}); !errors.Is(err, ErrDest) || !strings.Contains(err.Error(), "a folder beside it") {
+		t.Errorf("a writer beside the first: %v", err)
+	}
 	w.Put("index.html", []byte("x"), nil)
 	if _, err := w.Commit(context.Background(), files("index.html", "x")); err != nil {
 		t.Fatal(err)
