@@ -147,6 +147,7 @@ func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rende
 		r.now = time.Now()
 	}
 	defer r.abortStaging() // removes staged files unless committed
+	defer r.dropSave(b)    // throws away state files begun, unless saved
 	for _, c := range changed {
 		r.changed[c] = true
 	}
@@ -162,6 +163,9 @@ func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rende
 	b.resolve(r)
 	if err := b.renderBodies(r); err != nil {
 		return nil, err
+	}
+	if b.opts.StreamTo != "" {
+		b.startBodiesSave(r)
 	}
 	if err := b.model(r); err != nil {
 		return nil, err
@@ -197,6 +201,7 @@ type run struct {
 	bodies    int    // post bodies rendered
 	stateNote string // why the saved state was not used; "" when it was, or there was none
 
+	save   *stateSave        // the state being written, until write takes it
 	stage  *staging          // where pages go as they render, with Options.StreamTo
 	early  *earlyStaging     // the staging being prepared while the build goes on, until renderPages takes it
 	out    *Output           // the built site

@@ -301,8 +301,8 @@ func (b *Builder) restorePages(st *buildState) {
 	b.lastOnDisk = true
 }
 
-// stateOf makes the state to save from a finished build.
-func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
+// stateOf makes the small file of the state to save from a finished build.
+func (b *Builder) stateOf(r *run) *buildState {
 	st := &buildState{
 		Identity: b.identify(nil), ExeStamp: b.exeStamp, Options: b.optionsKey(),
 		Config: configPrint(b.cfg), Theme: b.theme.hash,
@@ -321,6 +321,11 @@ func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
 			st.ValidUntil = p.Date.UnixNano()
 		}
 	}
+	return st
+}
+
+// bodiesOf is every rendered body of a build, to save.
+func bodiesOf(r *run) map[string]*bodyState {
 	bodies := make(map[string]*bodyState, len(r.included))
 	for _, ps := range r.included {
 		if !ps.rendered {
@@ -331,47 +336,71 @@ func (b *Builder) stateOf(r *run) (*buildState, map[string]*bodyState) {
 			Asked: ps.asked, Reads: ps.reads, Diags: ps.renderDiags, ContentHash: ps.contentHash, ExcerptHash: ps.excerptHash,
 		}
 	}
-	return st, bodies
+	return bodies
 }
 
-// stateSave is a build state being saved: the bodies are written while
-// the output is committed, and put in place, with the small file that
-// vouches for them, only once it has been.
+// stateSave is a build state being saved: the bodies and parsed posts are
+// written in the background from the moment the bodies are rendered (they
+// do not change after), and put in place, with the small file that
+// vouches for them, only once the output is committed.
 type stateSave struct {
-	st       *buildState
-	tmp      string // the bodies, under a temporary name
-	postsTmp string // the parsed posts, likewise
+	st       *buildState // the small file, made once the build is written
+	tmp      string      // the bodies, under a temporary name
+	postsTmp string      // the parsed posts, likewise
+	sums     [2]uint64   // the bodies' and the posts' checksums
 	err      error
 	done     chan struct{}
 }
 
-// startStateSave begins saving a finished full build's state: the bodies
-// first, in the background.
-func (b *Builder) startStateSave(r *run) *stateSave {
-	st, bodies := b.stateOf(r)
-	s := &stateSave{st: st, done: make(chan struct{})}
+// startBodiesSave begins writing the bodies and parsed posts of a full
+// build with a cache folder, in the background. A one-shot build calls it
+// as soon as its bodies are rendered, so that the writing overlaps the
+// pages; the save is r.save until startStateSave takes it.
+func (b *Builder) startBodiesSave(r *run) {
+	if r.inputs == nil || r.save != nil {
+		return
+	}
+	bodies := bodiesOf(r)
+	s := &stateSave{done: make(chan struct{})}
 	_, bodiesName := b.stateNames()
 	states, loc := slices.Clone(r.states), b.cfg.Location
 	go func() {
 		defer close(s.done)
-		s.tmp, s.err = writeStateTemp(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) error {
-			sum, err := encodeBodies(w, bodies)
-			st.Bodies = sum
+		s.tmp, s.err = writeStateTemp(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) (err error) {
+			s.sums[0], err = encodeBodies(w, bodies)
 			return err
 		})
 		if s.err != nil {
 			return
 		}
-		s.postsTmp, s.err = writeStateTemp(b.opts.CacheDir, b.postsName(), func(w *bufio.Writer) error {
-			sum, err := encodePosts(w, states, loc)
-			st.Posts = sum
+		s.postsTmp, s.err = writeStateTemp(b.opts.CacheDir, b.postsName(), func(w *bufio.Writer) (err error) {
+			s.sums[1], err = encodePosts(w, states, loc)
 			return err
 		})
 		if s.err != nil {
 			os.Remove(s.tmp)
 		}
 	}()
+	r.save = s
+}
+
+// startStateSave takes the save startBodiesSave began (or begins it) for
+// a finished full build, with its small file.
+func (b *Builder) startStateSave(r *run) *stateSave {
+	b.startBodiesSave(r)
+	s := r.save
+	r.save = nil
+	s.st = b.stateOf(r)
 	return s
+}
+
+// dropSave throws away a save begun for a build that then failed, or
+// that found the state current.
+func (r *run) dropSave(b *Builder) {
+	if r.save != nil {
+		r.save.finish(b, false)
+		r.save = nil
+	}
 }
 
 // finish puts the state in place after a successful commit, or, with ok
@@ -394,6 +423,7 @@ func (s *stateSave) finish(b *Builder, ok bool) error {
 	if err := renameState(s.postsTmp, b.opts.CacheDir, b.postsName()); err != nil {
 		return err
 	}
+	s.st.Bodies, s.st.Posts = s.sums[0], s.sums[1]
 	if s.st.Dest != "" {
 		s.st.Marker = markerHash(s.st.Dest)
 	}
