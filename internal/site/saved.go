@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,8 +54,9 @@ func (b *Builder) savesPages() bool {
 
 // savedEntry is one output file of a pages file.
 type savedEntry struct {
-	file *File // Data nil until read; Source set for copied files
-	off  int64 // where a rendered file's bytes start in the file
+	file *File  // Data nil until read; Source set for copied files
+	off  int64  // where a rendered file's bytes start in the file
+	src  string // a copied file's source, slash path under the site's folder
 }
 
 // pagesPack is an opened pages file whose index has been read and checked.
@@ -118,7 +120,7 @@ func readPagesIndex(f *os.File, root string) (*pagesPack, error) {
 		}
 		e := savedEntry{file: &File{Size: int64(size), Hash: hash}}
 		if copied {
-			e.file.Source = filepath.Join(root, filepath.FromSlash(src))
+			e.src, e.file.Source = src, filepath.Join(root, filepath.FromSlash(src))
 		} else {
 			e.off = off
 			off += int64(size)
@@ -279,6 +281,7 @@ func (s *pagesSave) finish(b *Builder, ok bool) error {
 // the preview to serve while its first build runs. The rendered files'
 // bytes are read when asked for. It is safe for concurrent use.
 type SavedSite struct {
+	fsys   fs.FS // the site's folder, through which copied files are checked
 	mu     sync.RWMutex
 	pack   *pagesPack // nil once closed
 	pages  int
@@ -307,6 +310,13 @@ func (s *SavedSite) File(name string) (*File, error) {
 		return nil, nil
 	}
 	if e.file.Source != "" {
+		// Through the site's file system, which refuses a link leading
+		// out of the site: the pages file names it, and is not trusted
+		// to. Served only while it is the file the saved build copied.
+		info, err := fs.Stat(s.fsys, e.src)
+		if err != nil || !info.Mode().IsRegular() || info.Size() != e.file.Size {
+			return nil, fmt.Errorf("the saved %s: its source %s is not the file copied: %w", name, e.src, errStateDamaged)
+		}
 		return e.file, nil
 	}
 	data, err := s.pack.read(e)
@@ -378,7 +388,7 @@ func (b *Builder) SavedPages() *SavedSite {
 	if err != nil {
 		return nil
 	}
-	s := &SavedSite{pack: pack, output: &Output{Files: make(map[string]*File, len(pack.entries))}}
+	s := &SavedSite{fsys: b.fsys, pack: pack, output: &Output{Files: make(map[string]*File, len(pack.entries))}}
 	for name, e := range pack.entries {
 		s.output.Files[name] = e.file
 		if e.file.Source == "" {

@@ -279,3 +279,42 @@ func FuzzPagesIndex(f *testing.F) {
 		}
 	})
 }
+
+// TestSavedCopyThroughALink gives the pages file an entry copied from a
+// link that leads out of the site: the saved site refuses it, as the
+// build would.
+func TestSavedCopyThroughALink(t *testing.T) {
+	dir := stateSite(t, 3)
+	outside := t.TempDir()
+	writeSource(t, outside, "secret", "not the site's")
+	if err := os.Symlink(outside, filepath.Join(dir, "lnk")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	first := previewBuild(t, NewBuilder(previewOptions(t, dir)))
+	b := NewBuilder(previewOptions(t, dir))
+	st, note := b.readState()
+	if st == nil {
+		t.Fatalf("no state: %s", note)
+	}
+	out := &Output{Files: map[string]*File{"secret.txt": {Source: filepath.Join(dir, "lnk", "secret"), Size: 14, Hash: 1}}}
+	for name, f := range first.Output.Files {
+		out.Files[name] = f
+	}
+	err := writeStateFile(filepath.Join(dir, CacheDirName), b.pagesName(), func(w *bufio.Writer) error {
+		return encodePages(w, st.ScanTime, out, dir)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := b.SavedPages()
+	if saved == nil {
+		t.Fatal("SavedPages = nil")
+	}
+	defer saved.Close()
+	if f, err := saved.File("secret.txt"); err == nil {
+		t.Errorf("served %s from a link out of the site", f.Source)
+	}
+	if f, err := saved.File("static/img/a.svg"); err != nil || f == nil {
+		t.Errorf("a copied file of the site: %v, %v", f, err)
+	}
+}
