@@ -82,18 +82,27 @@ type source struct {
 // returned along with diagnostics about them. A missing posts folder is a
 // warning, since the site then has no posts; a missing drafts folder is normal.
 func Load(fsys fs.FS, cfg *config.Config, drafts bool) ([]*Post, []diag.Diagnostic) {
-	return LoadCached(fsys, cfg, drafts, nil)
+	return LoadWith(fsys, cfg, LoadOptions{Drafts: drafts})
 }
 
-// Cached gives LoadCached the post an earlier run parsed from the source at
-// path, exactly as parsing it again would give it but for its Body, with
-// what parsing it said; ok false has the source read and parsed. It is
-// called on several goroutines at once.
-type Cached func(path string) (post *Post, diags []diag.Diagnostic, ok bool)
+// LoadOptions are Load's, with what a caller knows already of the sources.
+type LoadOptions struct {
+	Drafts bool // read the drafts folder too
+	// Cached, when not nil, gives the post an earlier run parsed from the
+	// source at path, exactly as parsing it again would give it but for its
+	// Body, with what parsing it said; ok false has the source read and
+	// parsed. A draft dated by its file's time is always read.
+	Cached func(path string) (post *Post, diags []diag.Diagnostic, ok bool)
+	// Read, when not nil, gives the bytes of the source at path when the
+	// caller read them already (a scan that fingerprinted them); ok false
+	// has them read from the file system.
+	Read func(path string) (data []byte, ok bool)
+}
 
-// LoadCached is Load taking from cached, when it is not nil, every post it
-// has: those are not read. A draft dated by its file's time is always read.
-func LoadCached(fsys fs.FS, cfg *config.Config, drafts bool, cached Cached) ([]*Post, []diag.Diagnostic) {
+// LoadWith is Load with opts. Cached and Read are called on several
+// goroutines at once.
+func LoadWith(fsys fs.FS, cfg *config.Config, opts LoadOptions) ([]*Post, []diag.Diagnostic) {
+	drafts, cached := opts.Drafts, opts.Cached
 	var sources []source
 	var ds []diag.Diagnostic
 	skip := ""
@@ -130,7 +139,7 @@ func LoadCached(fsys fs.FS, cfg *config.Config, drafts bool, cached Cached) ([]*
 						continue
 					}
 				}
-				src, err := fs.ReadFile(fsys, s.path)
+				src, err := readSource(fsys, s.path, opts.Read)
 				if err != nil {
 					found[i] = []diag.Diagnostic{diag.Errorf(s.path, 0, "cannot read the file: %v", pathless(err))}
 					continue
@@ -151,6 +160,16 @@ func LoadCached(fsys fs.FS, cfg *config.Config, drafts bool, cached Cached) ([]*
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	diag.Sort(ds)
 	return out, ds
+}
+
+// readSource reads one source, or takes the bytes read gives for it.
+func readSource(fsys fs.FS, p string, read func(string) ([]byte, bool)) ([]byte, error) {
+	if read != nil {
+		if data, ok := read(p); ok {
+			return data, nil
+		}
+	}
+	return fs.ReadFile(fsys, p)
 }
 
 // PostFolders are the folders posts are read from: the posts folder and,

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/weeknotes/weeknotes/internal/config"
+	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
 func TestIsSource(t *testing.T) {
@@ -215,6 +217,59 @@ func TestLoadManyPostsInParallel(t *testing.T) {
 		}
 		if want := fmt.Sprintf("Post %d", number); p.Title != want {
 			t.Fatalf("%s has title %q, want %q: posts and files mixed up", p.Path, p.Title, want)
+		}
+	}
+}
+
+// TestLoadWith shows that LoadWith takes a post from Cached unread, the
+// bytes of a source from Read instead of the file system, reads the rest,
+// and never takes a draft dated by its file's time from Cached.
+func TestLoadWith(t *testing.T) {
+	site := fstest.MapFS{
+		"content/posts/2021-01-01-cached.md": {Data: []byte("---\ntitle: On disk\n---\nBody.\n")},
+		"content/posts/2021-01-02-read.md":   {Data: []byte("---\ntitle: On disk\n---\nBody.\n")},
+		"content/posts/2021-01-03-disk.md":   {Data: []byte("---\ntitle: On disk\n---\nBody.\n")},
+		"_drafts/undated.md":                 {Data: []byte("No date.\n"), ModTime: time.Date(2021, 2, 3, 4, 5, 6, 0, time.UTC)},
+	}
+	cfg := &config.Config{PostsDir: "content/posts", DraftsDir: "_drafts", Jekyll: true, Location: time.UTC}
+	var asked []string
+	var mu sync.Mutex
+	posts, _ := LoadWith(site, cfg, LoadOptions{
+		Drafts: true,
+		Cached: func(p string) (*Post, []diag.Diagnostic, bool) {
+			mu.Lock()
+			asked = append(asked, p)
+			mu.Unlock()
+			if p == "content/posts/2021-01-01-cached.md" || p == "_drafts/undated.md" {
+				return &Post{Path: p, Title: "Cached"}, nil, true
+			}
+			return nil, nil, false
+		},
+		Read: func(p string) ([]byte, bool) {
+			if p == "content/posts/2021-01-02-read.md" {
+				return []byte("---\ntitle: Read before\n---\nBody.\n"), true
+			}
+			return nil, false
+		},
+	})
+	titles := map[string]string{}
+	for _, p := range posts {
+		titles[p.Path] = p.Title
+	}
+	want := map[string]string{
+		"content/posts/2021-01-01-cached.md": "Cached",
+		"content/posts/2021-01-02-read.md":   "Read before",
+		"content/posts/2021-01-03-disk.md":   "On disk",
+		"_drafts/undated.md":                 "Undated",
+	}
+	for p, title := range want {
+		if titles[p] != title {
+			t.Errorf("%s: title %q, want %q", p, titles[p], title)
+		}
+	}
+	for _, p := range asked {
+		if p == "_drafts/undated.md" {
+			t.Error("a draft dated by its file's time was asked for from the cache")
 		}
 	}
 }

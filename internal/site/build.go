@@ -53,11 +53,12 @@ type Builder struct {
 	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
 	forceAll    bool                  // the next build must be full (the previous one failed early)
 
-	identity   string // the running binary's (identify), once known
-	exeStamp   string // its executable's stamp, recorded with it
-	warmTried  bool   // the saved state was looked at, by the first build
-	warm       *warm  // what the first build takes from the saved state, until applied
-	lastOnDisk bool   // last and prints were read from the saved state: the files are in the output folder
+	scanned    map[string][]byte // post sources the scan read, for the load that follows
+	identity   string            // the running binary's (identify), once known
+	exeStamp   string            // its executable's stamp, recorded with it
+	warmTried  bool              // the saved state was looked at, by the first build
+	warm       *warm             // what the first build takes from the saved state, until applied
+	lastOnDisk bool              // last and prints were read from the saved state: the files are in the output folder
 
 	prescan *warmScan     // what SavedPages read and scanned, for the first build
 	saving  chan struct{} // closed once the state a build is saving in the background is saved
@@ -148,6 +149,7 @@ func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rende
 	}
 	defer r.abortStaging() // removes staged files unless committed
 	defer r.dropSave(b)    // throws away state files begun, unless saved
+	defer func() { b.scanned = nil }()
 	for _, c := range changed {
 		r.changed[c] = true
 	}

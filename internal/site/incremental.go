@@ -119,7 +119,7 @@ func (b *Builder) startInputs(r *run) *Result {
 		b.warmTried = true
 		return b.startWarm(r)
 	}
-	r.inputs, r.scanTime = scanInputs(b.opts.Source, b.scanSkips(), nil)
+	r.inputs, r.scanTime = b.scan(nil)
 	return nil
 }
 

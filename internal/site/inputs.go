@@ -3,12 +3,14 @@ package site
 import (
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/fileio"
 )
 
@@ -18,12 +20,23 @@ import (
 // time moving, so younger files are read and hashed every time.
 const trustWindow = time.Second
 
+// scan fingerprints the inputs (scanInputs) and keeps, for the load that
+// follows, the Markdown sources it read: a first build read and hashed
+// every post, and then read it again to parse it.
+func (b *Builder) scan(prev *buildState) (map[string]inputPrint, int64) {
+	inputs, scanTime, sources := scanInputs(b.opts.Source, b.scanSkips(), prev, content.IsSource)
+	b.scanned = sources
+	return inputs, scanTime
+}
+
 // scanInputs fingerprints every file under the site's root that a build
 // may read: all of them, whatever kind of input they are, except the
 // output folder, the cache folder and version-control folders. A file
 // whose size and modification time match prev (and which is older than
-// prev's scan by trustWindow) keeps prev's hash without being read.
-func scanInputs(root string, skip []string, prev *buildState) (map[string]inputPrint, int64) {
+// prev's scan by trustWindow) keeps prev's hash without being read. It
+// returns too the bytes of the files it read whose names keep accepts
+// (when keep is not nil), by site path.
+func scanInputs(root string, skip []string, prev *buildState, keep func(name string) bool) (map[string]inputPrint, int64, map[string][]byte) {
 	scanTime := time.Now().UnixNano()
 	skipped := map[string]bool{}
 	for _, s := range skip {
@@ -35,7 +48,7 @@ func scanInputs(root string, skip []string, prev *buildState) (map[string]inputP
 	}
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
-		return map[string]inputPrint{}, scanTime
+		return map[string]inputPrint{}, scanTime, nil
 	}
 	type entry struct {
 		rel  string
@@ -61,6 +74,7 @@ func scanInputs(root string, skip []string, prev *buildState) (map[string]inputP
 		return nil
 	})
 	prints := make([]inputPrint, len(entries))
+	kept := make([][]byte, len(entries))
 	var trusted map[string]inputPrint
 	var trustBefore int64
 	if prev != nil {
@@ -80,6 +94,9 @@ func scanInputs(root string, skip []string, prev *buildState) (map[string]inputP
 		if e.info.Mode().IsRegular() {
 			if data, err := fileio.ReadFile(filepath.Join(absRoot, filepath.FromSlash(e.rel))); err == nil {
 				in.Hash = xxhash.Sum64(data)
+				if keep != nil && keep(path.Base(e.rel)) {
+					kept[i] = data
+				}
 			}
 		} else {
 			// A link or a special file: its target or kind is what it is.
@@ -89,10 +106,17 @@ func scanInputs(root string, skip []string, prev *buildState) (map[string]inputP
 		prints[i] = in
 	})
 	out := make(map[string]inputPrint, len(entries))
+	var sources map[string][]byte
 	for i, e := range entries {
 		out[e.rel] = prints[i]
+		if kept[i] != nil {
+			if sources == nil {
+				sources = map[string][]byte{}
+			}
+			sources[e.rel] = kept[i]
+		}
 	}
-	return out, scanTime
+	return out, scanTime, sources
 }
 
 // diffInputs lists the paths added, changed or removed between two scans,

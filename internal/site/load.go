@@ -80,7 +80,12 @@ func (b *Builder) loadAll(diags *diag.List, r *run) error {
 	b.images.reset()
 
 	cached, unread := b.savedPosts(r, cfg)
-	posts, pds := content.LoadCached(b.fsys, cfg, true, cached)
+	scanned := b.scanned
+	b.scanned = nil
+	posts, pds := content.LoadWith(b.fsys, cfg, content.LoadOptions{Drafts: true, Cached: cached, Read: func(p string) ([]byte, bool) {
+		data, ok := scanned[p]
+		return data, ok
+	}})
 	b.posts = make(map[string]*postState, len(posts))
 	b.sorted = nil
 	for _, p := range posts {

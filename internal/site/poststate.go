@@ -383,7 +383,7 @@ func (d *postDecoder) value(depth int) any {
 // has parsed posts and was made with the same configuration, the posts
 // whose sources the scan found unchanged, and the set of paths it gave
 // (filled as it gives them); nil otherwise.
-func (b *Builder) savedPosts(r *run, cfg *config.Config) (content.Cached, map[string]bool) {
+func (b *Builder) savedPosts(r *run, cfg *config.Config) (func(string) (*content.Post, []diag.Diagnostic, bool), map[string]bool) {
 	w := b.warm
 	if w == nil || r == nil || w.state.Posts == 0 || w.state.Config != configPrint(cfg) {
 		return nil, nil

@@ -356,7 +356,7 @@ func (b *Builder) scanWarm() warmScan {
 		return *ws
 	}
 	st, note := b.readState()
-	inputs, scanTime := scanInputs(b.opts.Source, b.scanSkips(), st)
+	inputs, scanTime := b.scan(st)
 	return warmScan{state: st, note: note, inputs: inputs, scanTime: scanTime}
 }
 
