@@ -150,6 +150,7 @@ func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rende
 	defer r.abortStaging() // removes staged files unless committed
 	defer r.dropSave(b)    // throws away state files begun, unless saved
 	defer func() { b.scanned = nil }()
+	defer r.dropSavedPages()
 	for _, c := range changed {
 		r.changed[c] = true
 	}
@@ -216,8 +217,10 @@ type run struct {
 	failed map[diag.Diagnostic][]string
 
 	// savedCurrent: no input changed since the saved state, and its saved
-	// pages were restored (Options.SavePages).
+	// pages were restored (Options.SavePages); savedPages: those pages,
+	// while they are read.
 	savedCurrent bool
+	savedPages   *savedLoad
 
 	// With BuildRendering: what to hand the Rendering to, and the work
 	// that makes each file still to be made, by output path.
@@ -375,6 +378,7 @@ func (b *Builder) model(r *run) error {
 // neither waits for the other on an idle core. Unchanged files are kept
 // from the previous build.
 func (b *Builder) renderPages(r *run) error {
+	b.awaitSavedPages(r)
 	r.out = &Output{Files: make(map[string]*File, len(r.jobs)+len(b.static)+16)}
 	r.prints = make(map[string]uint64, len(r.jobs))
 	for _, j := range r.jobs {

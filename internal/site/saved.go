@@ -419,22 +419,58 @@ func (b *Builder) openSavedPages(st *buildState) (*pagesPack, error) {
 // restoreSavedPages makes the saved pages the previous build's output, to
 // be kept while their fingerprints hold, as restorePages does with an
 // output folder. unchanged says no input changed since they were saved.
+// Their bytes are read in the background, while the site loads and its
+// model is made; awaitSavedPages takes them before the pages render.
 func (b *Builder) restoreSavedPages(r *run, st *buildState, unchanged bool) {
 	pack, err := b.openSavedPages(st)
 	if err != nil {
 		return
 	}
-	defer pack.f.Close()
-	files, err := pack.readAll()
-	if err != nil {
+	l := &savedLoad{st: st, unchanged: unchanged, done: make(chan struct{})}
+	r.savedPages = l
+	go func() {
+		defer close(l.done)
+		defer pack.f.Close()
+		l.files, l.err = pack.readAll()
+	}()
+}
+
+// savedLoad is the saved pages being read for a build.
+type savedLoad struct {
+	st        *buildState
+	unchanged bool
+	done      chan struct{} // closed once files or err is set
+	files     map[string]*File
+	err       error
+}
+
+// awaitSavedPages waits for the saved pages restoreSavedPages is reading
+// and, when they were read whole, makes them the previous output.
+func (b *Builder) awaitSavedPages(r *run) {
+	l := r.savedPages
+	if l == nil {
 		return
 	}
-	b.last = &Output{Files: files}
-	b.prints = make(map[string]uint64, len(st.Pages))
-	for p, pg := range st.Pages {
+	r.savedPages = nil
+	<-l.done
+	if l.err != nil {
+		return
+	}
+	b.last = &Output{Files: l.files}
+	b.prints = make(map[string]uint64, len(l.st.Pages))
+	for p, pg := range l.st.Pages {
 		b.prints[p] = pg.Print
 	}
-	r.savedCurrent = unchanged
+	r.savedCurrent = l.unchanged
+}
+
+// dropSavedPages waits for saved pages still being read for a build that
+// stopped before its pages: no reading outlives the build.
+func (r *run) dropSavedPages() {
+	if l := r.savedPages; l != nil {
+		<-l.done
+		r.savedPages = nil
+	}
 }
 
 // stateCurrent reports whether the saved state already describes this

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weeknotes/weeknotes/internal/diag"
 )
 
 // previewOptions are the options `weeknotes serve` builds dir with.
@@ -317,4 +319,34 @@ func TestSavedCopyThroughALink(t *testing.T) {
 	if f, err := saved.File("static/img/a.svg"); err != nil || f == nil {
 		t.Errorf("a copied file of the site: %v, %v", f, err)
 	}
+}
+
+// TestSavedPagesThenContentError starts after an edit that breaks the
+// content: the build fails with the error, reading of the saved pages
+// ends with it, and the build after the fix is a clean build's.
+func TestSavedPagesThenContentError(t *testing.T) {
+	dir := stateSite(t, 8)
+	previewBuild(t, NewBuilder(previewOptions(t, dir)))
+	good := readSource(t, dir, postName(2))
+	writeSource(t, dir, postName(2), good+"\nSee {% post_url p999 %}.\n")
+	b := NewBuilder(previewOptions(t, dir))
+	if saved := b.SavedPages(); saved != nil {
+		saved.Close()
+		t.Fatal("SavedPages gave a site after an edit")
+	}
+	var be *diag.BuildError
+	if _, err := b.Build(context.Background(), nil); !errors.As(err, &be) {
+		t.Fatalf("build: %v, want the broken link", err)
+	}
+	writeSource(t, dir, postName(2), good)
+	res, err := b.Build(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	opts := previewOptions(t, dir)
+	opts.CacheDir, opts.SavePages = "", false
+	sameOutput(t, "after the fix", res.Output, previewBuild(t, NewBuilder(opts)).Output)
 }
