@@ -67,6 +67,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 	ps.asked = r.asked
 	ps.reads = reads
 	ps.rendered, ps.renderedOf = true, p.Hash
+	ps.renderID = renderSeq.Add(1)
 	if b.opts.StreamTo != "" {
 		// A one-shot build never renders this body again: let the source go
 		// now rather than at the end, to keep the peak memory of large sites low.

@@ -54,6 +54,7 @@ type Builder struct {
 	forceAll    bool                  // the next build must be full (the previous one failed early)
 
 	scanned    map[string][]byte // post sources the scan read, for the load that follows
+	disk       *bodiesOnDisk     // what the state's body shards on disk hold; nil when not known
 	identity   string            // the running binary's (identify), once known
 	exeStamp   string            // its executable's stamp, recorded with it
 	warmTried  bool              // the saved state was looked at, by the first build
@@ -77,6 +78,8 @@ type postState struct {
 	inSeries bool
 	updated  time.Time // last_modified_at or updated, else the date
 	tagSlugs []string  // slugs of post.Tags, in order
+
+	renderID uint64 // this rendering's number (renderSeq), for the state's shards
 
 	// bodyUnread is set for a post taken from the saved state: its source
 	// is read (readBody) only if its body must be rendered.

@@ -232,23 +232,19 @@ func (b *Builder) applyWarm(r *run) {
 			return
 		}
 	}
-	_, bodiesName := b.stateNames()
-	data, err := readStateFile(b.opts.CacheDir, bodiesName)
-	if err != nil {
-		r.stateNote = "the saved bodies cannot be read"
-		return
-	}
-	bodies, err := decodeBodies(data, st.Bodies)
-	if err != nil {
-		r.stateNote = "the saved bodies are damaged"
+	bodies, disk, note := b.readBodies(st)
+	if note != "" {
+		r.stateNote = note
 		return
 	}
 	for p, ps := range b.posts {
 		if bs := bodies[p]; bs != nil && bs.RenderedOf == ps.post.Hash {
 			ps.restore(bs)
+			disk.ids[p] = ps.renderID
 			r.restored++
 		}
 	}
+	b.disk = disk
 	if b.destMatches(st) {
 		b.restorePages(st)
 	} else if b.savesPages() {
@@ -287,6 +283,7 @@ func (ps *postState) restore(bs *bodyState) {
 	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(bs.HTML), template.HTML(bs.Excerpt), bs.Text, bs.Words
 	ps.asked, ps.reads, ps.renderDiags = bs.Asked, bs.Reads, bs.Diags
 	ps.contentHash, ps.excerptHash = bs.ContentHash, bs.ExcerptHash
+	ps.renderID = renderSeq.Add(1)
 }
 
 // restorePages makes the saved pages the previous build's output: files
@@ -324,9 +321,11 @@ func (b *Builder) stateOf(r *run) *buildState {
 	return st
 }
 
-// bodiesOf is every rendered body of a build, to save.
-func bodiesOf(r *run) map[string]*bodyState {
+// bodiesOf is every rendered body of a build, to save, with the number of
+// each one's rendering.
+func bodiesOf(r *run) (map[string]*bodyState, map[string]uint64) {
 	bodies := make(map[string]*bodyState, len(r.included))
+	ids := make(map[string]uint64, len(r.included))
 	for _, ps := range r.included {
 		if !ps.rendered {
 			continue
@@ -335,8 +334,9 @@ func bodiesOf(r *run) map[string]*bodyState {
 			RenderedOf: ps.renderedOf, HTML: string(ps.html), Excerpt: string(ps.excerpt), Text: ps.text, Words: ps.words,
 			Asked: ps.asked, Reads: ps.reads, Diags: ps.renderDiags, ContentHash: ps.contentHash, ExcerptHash: ps.excerptHash,
 		}
+		ids[ps.post.Path] = ps.renderID
 	}
-	return bodies
+	return bodies, ids
 }
 
 // stateSave is a build state being saved: the bodies and parsed posts are
@@ -345,9 +345,10 @@ func bodiesOf(r *run) map[string]*bodyState {
 // vouches for them, only once the output is committed.
 type stateSave struct {
 	st       *buildState // the small file, made once the build is written
-	tmp      string      // the bodies, under a temporary name
-	postsTmp string      // the parsed posts, likewise
-	sums     [2]uint64   // the bodies' and the posts' checksums
+	shards   [bodyShards]shardWrite
+	ids      map[string]uint64 // the rendering of each body saved
+	postsTmp string            // the parsed posts, under a temporary name
+	postsSum uint64
 	err      error
 	done     chan struct{}
 }
@@ -360,25 +361,21 @@ func (b *Builder) startBodiesSave(r *run) {
 	if r.inputs == nil || r.save != nil {
 		return
 	}
-	bodies := bodiesOf(r)
-	s := &stateSave{done: make(chan struct{})}
-	_, bodiesName := b.stateNames()
-	states, loc := slices.Clone(r.states), b.cfg.Location
+	bodies, ids := bodiesOf(r)
+	s := &stateSave{done: make(chan struct{}), ids: ids}
+	states, loc, disk := slices.Clone(r.states), b.cfg.Location, b.disk
 	go func() {
 		defer close(s.done)
-		s.tmp, s.err = writeStateTemp(b.opts.CacheDir, bodiesName, func(w *bufio.Writer) (err error) {
-			s.sums[0], err = encodeBodies(w, bodies)
-			return err
-		})
+		s.shards, s.err = b.writeShards(bodies, ids, disk)
 		if s.err != nil {
 			return
 		}
 		s.postsTmp, s.err = writeStateTemp(b.opts.CacheDir, b.postsName(), func(w *bufio.Writer) (err error) {
-			s.sums[1], err = encodePosts(w, states, loc)
+			s.postsSum, err = encodePosts(w, states, loc)
 			return err
 		})
 		if s.err != nil {
-			os.Remove(s.tmp)
+			removeShardTemps(s.shards)
 		}
 	}()
 	r.save = s
@@ -411,23 +408,32 @@ func (s *stateSave) finish(b *Builder, ok bool) error {
 		return s.err
 	}
 	if !ok {
-		os.Remove(s.tmp)
+		removeShardTemps(s.shards)
 		os.Remove(s.postsTmp)
 		return nil
 	}
-	small, bodiesName := b.stateNames()
-	if err := renameState(s.tmp, b.opts.CacheDir, bodiesName); err != nil {
+	// Until the small file is written, what is on disk is no state's.
+	b.disk = nil
+	small, _ := b.stateNames()
+	if err := b.putShards(s.shards); err != nil {
 		os.Remove(s.postsTmp)
 		return err
 	}
 	if err := renameState(s.postsTmp, b.opts.CacheDir, b.postsName()); err != nil {
 		return err
 	}
-	s.st.Bodies, s.st.Posts = s.sums[0], s.sums[1]
+	for i, sh := range s.shards {
+		s.st.Bodies[i] = sh.sum
+	}
+	s.st.Posts = s.postsSum
 	if s.st.Dest != "" {
 		s.st.Marker = markerHash(s.st.Dest)
 	}
-	return writeStateFile(b.opts.CacheDir, small, s.st.encode)
+	if err := writeStateFile(b.opts.CacheDir, small, s.st.encode); err != nil {
+		return err
+	}
+	b.disk = onDisk(s.shards, s.ids)
+	return nil
 }
 
 // keptFromDisk lists the files of out kept from the saved state's output.

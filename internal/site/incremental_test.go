@@ -488,7 +488,7 @@ func spoilFiles(t *testing.T, dir, pattern string) {
 // all-or-nothing: every cut of a good file is refused.
 func TestStateFileFormat(t *testing.T) {
 	st := &buildState{
-		Identity: "id", Options: "opts", Config: 1, Theme: 2, ScanTime: 3, ValidUntil: 4, Dest: "/d", Marker: 5, Bodies: 6,
+		Identity: "id", Options: "opts", Config: 1, Theme: 2, ScanTime: 3, ValidUntil: 4, Dest: "/d", Marker: 5, Bodies: [bodyShards]uint64{6, 7, 31: 8}, Posts: 9,
 		Inputs: map[string]inputPrint{"a.md": {Size: 10, MTime: 11, Hash: 12}, "b.md": {Size: 0, MTime: -1, Hash: 13}},
 		Pages:  map[string]pagePrint{"index.html": {Print: 20, Size: 21, Hash: 22}},
 		Stats:  Stats{Posts: 1, Drafts: 2, Pages: 3, Files: 4},

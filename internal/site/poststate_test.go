@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"syscall"
 	"testing"
 	"testing/fstest"
 
@@ -162,4 +164,55 @@ func TestStateTakesParsedPosts(t *testing.T) {
 	clean := filepath.Join(t.TempDir(), "site")
 	stateBuild(t, dir, clean, "")
 	sameTrees(t, "after a linked post moved", dest, clean)
+}
+
+// TestStateRewritesChangedShards shows that a build after one post's body
+// was edited rewrites only the shard of the bodies that holds it, and one
+// after a post was deleted only that post's shard, keeping the others'
+// files as they were; the random-edits test holds the result to a clean
+// build.
+func TestStateRewritesChangedShards(t *testing.T) {
+	dir := stateSite(t, 24)
+	dest := filepath.Join(dir, "site")
+	cache := filepath.Join(dir, CacheDirName)
+	stateBuild(t, dir, dest, cache)
+	inodes := func() map[string]uint64 {
+		names, _ := filepath.Glob(filepath.Join(cache, "bodies-*-*.state"))
+		if len(names) != bodyShards {
+			t.Fatalf("%d shards, want %d", len(names), bodyShards)
+		}
+		out := map[string]uint64{}
+		for _, n := range names {
+			info, err := os.Stat(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[filepath.Base(n)] = info.Sys().(*syscall.Stat_t).Ino
+		}
+		return out
+	}
+	for _, step := range []struct {
+		name string
+		post int
+		do   func()
+	}{
+		{"edit", 5, func() { rewritePost(t, dir, 5, "", "", nil, "Edited body.") }},
+		{"delete", 7, func() { os.Remove(filepath.Join(dir, postName(7))) }},
+	} {
+		before := inodes()
+		step.do()
+		stateBuild(t, dir, dest, cache)
+		after := inodes()
+		var rewritten []string
+		for n, ino := range after {
+			if before[n] != ino {
+				rewritten = append(rewritten, n)
+			}
+		}
+		_, bodiesName := NewBuilder(Options{Source: dir, StreamTo: dest, CacheDir: cache}).stateNames()
+		want := []string{shardName(bodiesName, shardOf(postName(step.post)))}
+		if !slices.Equal(rewritten, want) {
+			t.Errorf("%s: rewrote %q, want %q", step.name, rewritten, want)
+		}
+	}
 }

@@ -39,7 +39,7 @@ import (
 // the build then renders everything and says why, once.
 
 const (
-	stateMagic  = "weeknotes build state 3\n"
+	stateMagic  = "weeknotes build state 4\n"
 	bodiesMagic = "weeknotes bodies state 1\n"
 )
 
@@ -61,17 +61,17 @@ type pagePrint struct {
 
 // buildState is the small file.
 type buildState struct {
-	Identity   string // the binary that wrote it (binaryIdentity)
-	ExeStamp   string // its executable's file, when Identity is a hash of it (exeStamp)
-	Options    string // the options that shape the output (optionsKey)
-	Config     uint64 // fingerprint of the loaded configuration
-	Theme      uint64 // fingerprint of every template and asset
-	ScanTime   int64  // when the inputs were fingerprinted, Unix nanoseconds
-	ValidUntil int64  // the first future post's date, Unix nanoseconds; 0 for none
-	Dest       string // the output folder, absolute; "" when not written to disk
-	Marker     uint64 // xxhash of the output folder's marker file after the build
-	Bodies     uint64 // the bodies file's checksum
-	Posts      uint64 // the posts file's checksum (poststate.go)
+	Identity   string             // the binary that wrote it (binaryIdentity)
+	ExeStamp   string             // its executable's file, when Identity is a hash of it (exeStamp)
+	Options    string             // the options that shape the output (optionsKey)
+	Config     uint64             // fingerprint of the loaded configuration
+	Theme      uint64             // fingerprint of every template and asset
+	ScanTime   int64              // when the inputs were fingerprinted, Unix nanoseconds
+	ValidUntil int64              // the first future post's date, Unix nanoseconds; 0 for none
+	Dest       string             // the output folder, absolute; "" when not written to disk
+	Marker     uint64             // xxhash of the output folder's marker file after the build
+	Bodies     [bodyShards]uint64 // the checksums of the bodies' shards (bodyshards.go)
+	Posts      uint64             // the posts file's checksum (poststate.go)
 	Inputs     map[string]inputPrint
 	Pages      map[string]pagePrint
 	Diags      []diag.Diagnostic
@@ -221,7 +221,9 @@ func (st *buildState) encode(w *bufio.Writer) error {
 	s.u64(uint64(st.ValidUntil))
 	s.str(st.Dest)
 	s.u64(st.Marker)
-	s.u64(st.Bodies)
+	for _, sum := range st.Bodies {
+		s.u64(sum)
+	}
 	s.u64(st.Posts)
 	s.uvarint(uint64(len(st.Inputs)))
 	for _, p := range sortedKeys(st.Inputs) {
@@ -255,8 +257,12 @@ func decodeBuildState(data []byte) (*buildState, error) {
 	st := &buildState{
 		Identity: r.str(), ExeStamp: r.str(), Options: r.str(), Config: r.u64(), Theme: r.u64(),
 		ScanTime: int64(r.u64()), ValidUntil: int64(r.u64()), Dest: r.str(),
-		Marker: r.u64(), Bodies: r.u64(), Posts: r.u64(),
+		Marker: r.u64(),
 	}
+	for i := range st.Bodies {
+		st.Bodies[i] = r.u64()
+	}
+	st.Posts = r.u64()
 	n := r.count()
 	st.Inputs = make(map[string]inputPrint, n)
 	for range n {
