@@ -175,12 +175,15 @@ func BenchmarkBuildLarge(b *testing.B) {
 
 // BenchmarkServeFirstPage measures `weeknotes serve` from its start to
 // the first page served (first-page-ms, the home page) and to a post's page
-// fetched after it (post-page-ms), with the build state and saved pages of
-// an earlier run (warm) and without (cold). Each run stops the preview once
-// both pages are served; peak-MiB is the process's peak at that moment.
+// fetched after it (post-page-ms): cold, without .weeknotes-cache; warm,
+// with the build state and saved pages of an earlier run and nothing
+// changed since; and edit, with them and one post's body edited before
+// each start. Each run stops the preview once both pages are served;
+// peak-MiB is the process's peak at that moment.
 func BenchmarkServeFirstPage(b *testing.B) {
 	bin, src := benchBinary(b), benchSite(b)
 	cache := filepath.Join(src, ".weeknotes-cache")
+	post := firstPost(b, src)
 	// One port for every run: the preview's address is part of what it
 	// renders, and so of what its saved state is for.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -189,18 +192,26 @@ func BenchmarkServeFirstPage(b *testing.B) {
 	}
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ln.Close()
-	for _, warm := range []bool{false, true} {
-		b.Run(map[bool]string{false: "cold", true: "warm"}[warm], func(b *testing.B) {
+	cases := []struct {
+		name    string
+		prepare func(i int) // before each run, untimed
+	}{
+		{"cold", func(int) { os.RemoveAll(cache) }},
+		{"warm", nil},
+		{"edit", func(i int) { appendTo(b, post, fmt.Sprintf("\nA line written before start %d.\n", i)) }},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
 			os.RemoveAll(cache)
-			if warm {
+			if c.name != "cold" {
 				serveOnce(b, bin, src, port, true) // saves the state
 			}
 			var runs []serveCost
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if !warm {
+				if c.prepare != nil {
 					b.StopTimer()
-					os.RemoveAll(cache)
+					c.prepare(i)
 					b.StartTimer()
 				}
 				runs = append(runs, serveOnce(b, bin, src, port, false))
