@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -217,5 +218,39 @@ func TestBrokenPageAskedWhileRendering(t *testing.T) {
 	a := <-answered
 	if a.status != 500 || !strings.Contains(a.body, "templates/broken.html:2") || strings.Contains(a.body, "The first week") {
 		t.Errorf("GET %s = %d, want the build's error at templates/broken.html:2 and no page\n%s", integrationPostPath, a.status, a.body)
+	}
+}
+
+// TestStopBeforeTheFirstBuild stops the preview while its first build is
+// held: Serve returns, and the saved site it was answering from is closed.
+func TestStopBeforeTheFirstBuild(t *testing.T) {
+	dir := integrationSite(t)
+	first := site.NewBuilder(savingOptions(t, dir))
+	if _, err := first.Build(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	g := &gatedBuilder{Builder: site.NewBuilder(savingOptions(t, dir)), release: make(chan struct{})}
+	ln, err := Listen("127.0.0.1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Options{Builder: g, Source: dir, Watch: []string{"content"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	<-srv.ready
+	saved := srv.current().early
+	if saved == nil {
+		t.Fatal("no saved site")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	if _, err := saved.File("index.html"); !errors.Is(err, site.ErrClosed) {
+		t.Errorf("the saved site after Serve returned: %v, want ErrClosed", err)
 	}
 }

@@ -235,6 +235,11 @@ loop:
 	if err := srv.Shutdown(shutdownCtx); err != nil && serveErr == nil {
 		serveErr = fmt.Errorf("stop serving: %w", err)
 	}
+	if st := s.current(); st.early != nil {
+		// Stopped before the first build was done: the saved site's file
+		// is still open.
+		st.early.Close()
+	}
 	return serveErr
 }
 
