@@ -230,6 +230,12 @@ loop:
 			s.logf(err.Error())
 		}
 	}
+	return s.stop(srv, serveErr)
+}
+
+// stop stops serving, waiting briefly for requests in flight, and returns
+// serveErr or, failing that, why the server could not stop.
+func (s *Server) stop(srv *http.Server, serveErr error) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && serveErr == nil {
@@ -275,36 +281,7 @@ func (s *Server) build(ctx context.Context, b batch) {
 	s.builds++
 	prev := s.current()
 	if err != nil {
-		var buildErr *diag.BuildError
-		var ds []diag.Diagnostic
-		if errors.As(err, &buildErr) {
-			ds = buildErr.Diagnostics
-		}
-		if errs, _ := diag.Count(ds); errs == 0 {
-			// Not about the author's content (a full disk, an unreadable
-			// file) but still the author's to fix, so shown the same way.
-			ds = append(ds, diag.Errorf("", 0, "%v", err))
-		}
-		// A saved site stays up with the errors over it; a site that was
-		// rendering is not one that could be finished.
-		early, _ := prev.early.(*site.SavedSite)
-		if rendering, ok := prev.early.(*site.Rendering); ok {
-			defer rendering.Close()
-		}
-		hasSite := prev.output != nil || early != nil
-		s.reportFailure(b, ds, hasSite)
-		problems := problemsOf(s.opts.Source, ds)
-		next := &state{
-			output:   prev.output,
-			problems: problems,
-			overlay:  renderOverlay(problems, hasSite),
-			version:  s.nextVersion(),
-		}
-		if early != nil {
-			next.early = early
-		}
-		s.state.Store(next)
-		s.events.publish(message{Event: eventError, Version: next.version, HTML: next.overlay})
+		s.showFailure(b, prev, err)
 		return
 	}
 
@@ -342,6 +319,41 @@ func (s *Server) runBuild(ctx context.Context, b batch) (*site.Result, error) {
 func (s *Server) serveRendering(r *site.Rendering) {
 	s.state.Store(&state{early: r, version: s.nextVersion()})
 	s.readyOnce.Do(func() { close(s.ready) })
+}
+
+// showFailure publishes a failed build's errors: over the last good
+// site, or over the saved one the first build was to replace.
+func (s *Server) showFailure(b batch, prev *state, err error) {
+	var buildErr *diag.BuildError
+	var ds []diag.Diagnostic
+	if errors.As(err, &buildErr) {
+		ds = buildErr.Diagnostics
+	}
+	if errs, _ := diag.Count(ds); errs == 0 {
+		// Not about the author's content (a full disk, an unreadable
+		// file) but still the author's to fix, so shown the same way.
+		ds = append(ds, diag.Errorf("", 0, "%v", err))
+	}
+	// A saved site stays up with the errors over it; a site that was
+	// rendering is not one that could be finished.
+	early, _ := prev.early.(*site.SavedSite)
+	if rendering, ok := prev.early.(*site.Rendering); ok {
+		defer rendering.Close()
+	}
+	hasSite := prev.output != nil || early != nil
+	s.reportFailure(b, ds, hasSite)
+	problems := problemsOf(s.opts.Source, ds)
+	next := &state{
+		output:   prev.output,
+		problems: problems,
+		overlay:  renderOverlay(problems, hasSite),
+		version:  s.nextVersion(),
+	}
+	if early != nil {
+		next.early = early
+	}
+	s.state.Store(next)
+	s.events.publish(message{Event: eventError, Version: next.version, HTML: next.overlay})
 }
 
 func (s *Server) nextVersion() string {
