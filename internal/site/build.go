@@ -105,8 +105,10 @@ type postState struct {
 	renderDiags []diag.Diagnostic
 	contentHash uint64
 	excerptHash uint64
-	metaKey     uint64 // what metaSum was computed from
-	metaSum     uint64 // cached metaHash
+	metaKey     uint64     // what metaSum was computed from
+	metaSum     uint64     // cached metaHash
+	fields      *fieldSums // what pages read of the post's own fields, kept across builds (see depprint.go); set by siteModel
+	fieldsKey   uint64     // ownFieldsKey of this build's PostData, which fields are kept by
 	body        bodyFacts
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -54,9 +55,84 @@ func (n *depNode) hash(h *hasher, v reflect.Value) {
 		deepHash(h, v, 0)
 		return // a string or number has no fields
 	}
+	if v.Type() == postDataType && n.split && v.CanAddr() {
+		if pd := v.Addr().Interface().(*PostData); pd.state != nil && pd.state.fields != nil {
+			h.u64(pd.state.fields.sum(n, pd, v))
+			for _, i := range n.records {
+				n.order[i].hashStep(h, v, n.names[i])
+			}
+			return
+		}
+	}
 	for i, name := range n.names {
 		n.order[i].hashStep(h, v, name)
 	}
+}
+
+// fieldSums keeps, for one post, the hash of the fields each node reads of
+// it that are the post's own (its title, dates, body, front matter: not
+// the posts, tags and episodes it points to), from one build to the next:
+// a preview rebuild fingerprints 5,500 pages, and a post page reads some
+// thirty fields of its post, which are the same until the post or its
+// rendering changes. The key says which rendering of which source under
+// which theme and configuration the sums are of.
+type fieldSums struct {
+	mu   sync.Mutex
+	key  uint64
+	sums map[*depNode]uint64
+}
+
+// sum returns the hash of the own fields n reads of pd (v), computing it
+// when the post changed since it was kept.
+func (f *fieldSums) sum(n *depNode, pd *PostData, v reflect.Value) uint64 {
+	key := pd.state.fieldsKey
+	f.mu.Lock()
+	if f.key != key {
+		f.key, f.sums = key, nil
+	}
+	sum, ok := f.sums[n]
+	f.mu.Unlock()
+	if ok {
+		return sum
+	}
+	h := pooledHasher()
+	for _, i := range n.own {
+		n.order[i].hashStep(h, v, n.names[i])
+	}
+	sum = h.sum()
+	h.release()
+	f.mu.Lock()
+	if f.key == key {
+		if f.sums == nil {
+			f.sums = map[*depNode]uint64{}
+		}
+		f.sums[n] = sum
+	}
+	f.mu.Unlock()
+	return sum
+}
+
+// ownFieldsKey identifies everything a post's own fields are made from:
+// its source, its rendering, whether it is in the future (which time
+// changes) and the build's theme, configuration and options. Every field
+// of PostData that is not a pointer to another record is one of these.
+func ownFieldsKey(pd *PostData, fixed uint64) uint64 {
+	ps := pd.state
+	h := pooledHasher()
+	defer h.release()
+	h.u64(fixed)
+	h.str(ps.post.Path)
+	h.u64(ps.post.Hash)
+	h.u64(ps.renderedOf)
+	h.u64(ps.contentHash)
+	h.u64(ps.excerptHash) // the plain text and word count come from the same rendering
+	if pd.Future {
+		h.u64(1)
+	}
+	if pd.Draft {
+		h.u64(2)
+	}
+	return h.sum()
 }
 
 // hashStep hashes what the path from v through the step name reaches.
@@ -107,6 +183,9 @@ var postDataType = reflect.TypeFor[PostData]()
 func (n *depNode) indexFields(t reflect.Type) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == postDataType {
+		n.splitPost()
 	}
 	for _, name := range n.names {
 		kid := n.kids[name]
@@ -296,4 +375,32 @@ func deepHashStruct(h *hasher, v reflect.Value, depth int) {
 			deepHash(h, v.Field(i), depth+1)
 		}
 	}
+}
+
+// splitPost sorts the fields n reads of a post into the post's own and
+// those that lead to other records (Newer, Tags, Episode), for
+// fieldSums.
+func (n *depNode) splitPost() {
+	n.split = true
+	n.own, n.records = nil, nil
+	for i, name := range n.names {
+		f, ok := postDataType.FieldByName(name)
+		if !ok || !f.IsExported() {
+			continue // the template fails there: nothing to keep
+		}
+		if leadsToRecords(f.Type) {
+			n.records = append(n.records, i)
+		} else {
+			n.own = append(n.own, i)
+		}
+	}
+}
+
+// leadsToRecords reports whether a field of type t holds other records of
+// the model: a pointer to one, or a list of them.
+func leadsToRecords(t reflect.Type) bool {
+	if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Pointer && isRecord(t.Elem())
 }

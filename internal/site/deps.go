@@ -58,6 +58,12 @@ type depNode struct {
 	// indexFields, and only read while hashing.
 	owner reflect.Type
 	field int
+
+	// On a node whose value is a post (split): which of the kids are the
+	// post's own fields and which lead to other records. See fieldSums.
+	split   bool
+	own     []int
+	records []int
 }
 
 // child returns the node for the step name from n, making it the first

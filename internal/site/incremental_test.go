@@ -182,6 +182,12 @@ func randomEdits(t *testing.T, dir string) {
 	dest := filepath.Join(dir, "site")
 	cache := filepath.Join(dir, CacheDirName)
 	stateBuild(t, dir, dest, cache)
+	// The preview's way too: one Builder, told what changed, in memory.
+	live := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime})
+	if _, err := live.Build(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	sources := sourceSums(t, dir)
 	rng := rand.New(rand.NewPCG(17, 2026))
 	alive := map[int]bool{}
 	for i := range 24 {
@@ -203,13 +209,19 @@ func randomEdits(t *testing.T, dir string) {
 		followed  bool // the state is used, not ignored
 		apply     func(i int)
 		needsPost bool
+		allBodies bool // every body is rendered again, the state being used all the same
 	}{
-		{"body", true, func(i int) { rewritePost(t, dir, i, "", "", nil, "Edited body "+fmt.Sprint(rng.IntN(1000))+".") }, true},
-		{"title", true, func(i int) { rewritePost(t, dir, i, "Retitled "+fmt.Sprint(rng.IntN(1000)), "", nil, "") }, true},
+		{"body", true, func(i int) { rewritePost(t, dir, i, "", "", nil, "Edited body "+fmt.Sprint(rng.IntN(1000))+".") }, true, false},
+		{"title", true, func(i int) { rewritePost(t, dir, i, "Retitled "+fmt.Sprint(rng.IntN(1000)), "", nil, "") }, true, false},
 		{"date", true, func(i int) {
 			rewritePost(t, dir, i, "", fmt.Sprintf("2023-%02d-%02d", 1+rng.IntN(12), 1+rng.IntN(27)), nil, "")
-		}, true},
-		{"tag", true, func(i int) { rewritePost(t, dir, i, "", "", []string{"t" + fmt.Sprint(rng.IntN(5))}, "") }, true},
+		}, true, false},
+		{kind: "date of the post every other links to", followed: true, allBodies: true, apply: func(int) {
+			// Its URL changes, and with it the body of every post that
+			// links to it, whose sources do not.
+			rewritePost(t, dir, 0, "", fmt.Sprintf("2024-01-%02d", 1+rng.IntN(27)), nil, "")
+		}},
+		{"tag", true, func(i int) { rewritePost(t, dir, i, "", "", []string{"t" + fmt.Sprint(rng.IntN(5))}, "") }, true, false},
 		{"series marker", true, func(i int) {
 			src := readSource(t, dir, postName(i))
 			if strings.Contains(src, "series: Weeknotes\n") {
@@ -218,17 +230,17 @@ func randomEdits(t *testing.T, dir string) {
 				src = strings.Replace(src, "---\n\n", "series: Weeknotes\nepisode: 40\n---\n\n", 1)
 			}
 			writeSource(t, dir, postName(i), src)
-		}, true},
+		}, true, false},
 		{"front matter", true, func(i int) {
 			setFrontMatter(t, dir, i, "description", fmt.Sprintf("%q", "About "+fmt.Sprint(rng.IntN(1000))))
 			setFrontMatter(t, dir, i, "extra", fmt.Sprintf("{when: 2024-0%d-0%d 08:00:00 +0200, list: [1, two, %d.5]}", 1+rng.IntN(9), 1+rng.IntN(9), rng.IntN(9)))
-		}, true},
+		}, true, false},
 		{"delete", true, func(i int) {
 			if err := os.Remove(filepath.Join(dir, postName(i))); err != nil {
 				t.Fatal(err)
 			}
 			delete(alive, i)
-		}, true},
+		}, true, false},
 		{"rename", true, func(i int) {
 			if err := os.Rename(filepath.Join(dir, postName(i)), filepath.Join(dir, postName(next))); err != nil {
 				t.Fatal(err)
@@ -236,12 +248,12 @@ func randomEdits(t *testing.T, dir string) {
 			delete(alive, i)
 			alive[next] = true
 			next++
-		}, true},
+		}, true, false},
 		{"new post", true, func(int) {
 			writeSource(t, dir, postName(next), postText(next, "New "+fmt.Sprint(next), "2024-06-15", []string{"t1"}, false, "A new post."))
 			alive[next] = true
 			next++
-		}, false},
+		}, false, false},
 		{"front matter", true, func(i int) {
 			src := readSource(t, dir, postName(i))
 			if k := strings.Index(src, "mood: "); k >= 0 {
@@ -249,16 +261,16 @@ func randomEdits(t *testing.T, dir string) {
 			}
 			src = strings.Replace(src, "---\n\n", fmt.Sprintf("mood: m%d\n---\n\n", rng.IntN(1000)), 1)
 			writeSource(t, dir, postName(i), src)
-		}, true},
+		}, true, false},
 		{"image", true, func(int) {
 			writeSource(t, dir, "static/img/a.svg", fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="3"></svg>`, 5+rng.IntN(50)))
-		}, false},
+		}, false, false},
 		{"template", false, func(int) {
 			writeSource(t, dir, "templates/partials/footer.html", fmt.Sprintf("<footer>Footer %d</footer>\n", rng.IntN(1000)))
-		}, false},
+		}, false, false},
 		{"configuration", false, func(int) {
 			writeSource(t, dir, "weeknotes.yaml", fmt.Sprintf("title: State test %d\nurl: https://example.org\nauthor: Ann\npaginate: 4\n", rng.IntN(1000)))
-		}, false},
+		}, false, false},
 	}
 	order := rng.Perm(len(edits))
 	for round := range 2 {
@@ -274,13 +286,96 @@ func randomEdits(t *testing.T, dir string) {
 			clean := filepath.Join(t.TempDir(), "site")
 			want := stateBuild(t, dir, clean, "")
 			sameTrees(t, step, dest, clean)
-			if e.followed && (res.StateNote != "" || res.Stats.Bodies >= want.Stats.Bodies) {
+			now := sourceSums(t, dir)
+			sameAsFolder(t, step+", in the preview", liveBuild(t, live, changedSources(sources, now)), clean)
+			sources = now
+			if e.followed && (res.StateNote != "" || res.Stats.Bodies >= want.Stats.Bodies && !e.allBodies) {
 				t.Errorf("%s: the state was not used: note %q, %d of %d bodies rendered", step, res.StateNote, res.Stats.Bodies, want.Stats.Bodies)
 			}
 			if !e.followed && res.StateNote == "" {
 				t.Errorf("%s: the build took the state without saying why it could not", step)
 			}
 		}
+	}
+}
+
+// sourceSums fingerprints every file of the site but its output and
+// cache, to tell the preview's Builder what an edit changed.
+func sourceSums(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	sums := map[string]string{}
+	for p, data := range readTree(t, dir) {
+		if !strings.HasPrefix(p, "site/") && !strings.HasPrefix(p, CacheDirName+"/") {
+			sums[p] = data
+		}
+	}
+	return sums
+}
+
+// changedSources lists the paths added, changed or removed between two
+// sourceSums.
+func changedSources(before, after map[string]string) []string {
+	var changed []string
+	for p, data := range after {
+		if old, ok := before[p]; !ok || old != data {
+			changed = append(changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			changed = append(changed, p)
+		}
+	}
+	sort.Strings(changed)
+	return changed
+}
+
+// liveBuild rebuilds with the preview's Builder.
+func liveBuild(t *testing.T, b *Builder, changed []string) *Output {
+	t.Helper()
+	res, err := b.Build(context.Background(), changed)
+	if err != nil {
+		t.Fatalf("the preview's build of %v: %v", changed, err)
+	}
+	return res.Output
+}
+
+// sameAsFolder compares a build kept in memory with a folder built clean.
+func sameAsFolder(t *testing.T, step string, got *Output, want string) {
+	t.Helper()
+	w := readTree(t, want)
+	for p := range w {
+		if strings.HasSuffix(p, "/") || p == MarkerFile {
+			delete(w, p) // folders, and the record of what the build wrote
+		}
+	}
+	var diffs []string
+	for p, data := range w {
+		f := got.Files[p]
+		if f == nil {
+			diffs = append(diffs, p+": missing")
+			continue
+		}
+		content := f.Data
+		if content == nil && f.Source != "" {
+			// A copied file, fingerprinted by size and time, not bytes.
+			var err error
+			if content, err = os.ReadFile(f.Source); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if string(content) != data {
+			diffs = append(diffs, p+": differs")
+		}
+	}
+	for p := range got.Files {
+		if _, ok := w[p]; !ok {
+			diffs = append(diffs, p+": not in the clean build")
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		t.Fatalf("%s: the build differs from a clean one in %d files, e.g.\n%s", step, len(diffs), strings.Join(diffs[:min(5, len(diffs))], "\n"))
 	}
 }
 

@@ -27,8 +27,13 @@ func (b *Builder) siteModel(included []*postState) (*SiteData, []diag.Diagnostic
 	}
 	tags := map[string]*TagData{}
 	years := map[int]*YearData{}
+	fixed := b.fixedPrint()
 	for _, ps := range included {
+		if ps.fields == nil {
+			ps.fields = &fieldSums{}
+		}
 		pd := b.postData(ps)
+		ps.fieldsKey = ownFieldsKey(pd, fixed)
 		if n := len(sd.Posts); n > 0 {
 			pd.Newer, sd.Posts[n-1].Older = sd.Posts[n-1], pd
 		}
