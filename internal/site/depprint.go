@@ -38,6 +38,12 @@ func (n *depNode) hash(h *hasher, v reflect.Value) {
 			return
 		}
 	case reflect.Slice, reflect.Array:
+		if !n.used {
+			// Only tested, or only gone through: whether it is empty.
+			// Ranging over it or using it otherwise marks it used.
+			h.u64(uint64(min(v.Len(), 1)))
+			break
+		}
 		h.u64(uint64(v.Len()))
 		for i := range v.Len() {
 			shallowHash(h, v.Index(i))
@@ -47,6 +53,7 @@ func (n *depNode) hash(h *hasher, v reflect.Value) {
 			deepHash(h, v, 0)
 			return
 		}
+		h.u64(uint64(min(v.Len(), 1))) // whether it is empty, for an if
 		for i, name := range n.names {
 			n.order[i].hash(h, v.MapIndex(reflect.ValueOf(name).Convert(v.Type().Key())))
 		}

@@ -52,6 +52,9 @@ type depNode struct {
 	// over, passed on), not only a field of it read: a map that is only
 	// looked into is hashed by the keys looked up.
 	used bool
+	// tested says the value is tested by an if, which needs only whether
+	// it is empty; used, where both are set, wins.
+	tested bool
 
 	// owner and field say which field this node is of its parent when the
 	// parent is of the struct type the model declares: filled once, by
@@ -262,7 +265,9 @@ func (a *depAnalysis) walk(node parse.Node, dot depVal, vars depVars) {
 	case *parse.ActionNode:
 		a.pipe(n.Pipe, dot, vars)
 	case *parse.IfNode:
-		a.pipe(n.Pipe, dot, vars)
+		if !a.testOnly(n.Pipe, dot, vars) {
+			a.pipe(n.Pipe, dot, vars)
+		}
 		a.walk(n.List, dot, vars)
 		a.walk(n.ElseList, dot, vars)
 	case *parse.WithNode:
@@ -406,6 +411,38 @@ func (a *depAnalysis) access(v depVal, fields []string) depVal {
 		out = out.union(depVal{n})
 	}
 	return a.bound(out)
+}
+
+// testOnly follows the pipeline of an if that is one field or variable
+// ({{if .Site.Tags}}), whose value is only tested: the fields it ends at
+// are marked tested, not used, so that a list there is hashed by whether
+// it is empty. A new tag then leaves every page that only asks whether
+// there are tags as it was. It reports false, following nothing, for any
+// other pipeline.
+func (a *depAnalysis) testOnly(p *parse.PipeNode, dot depVal, vars depVars) bool {
+	if len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	var from depVal
+	var fields []string
+	switch arg := p.Cmds[0].Args[0].(type) {
+	case *parse.FieldNode:
+		from, fields = dot, arg.Ident
+	case *parse.VariableNode:
+		from, fields = vars[arg.Ident[0]], arg.Ident[1:]
+	default:
+		return false
+	}
+	if len(fields) == 0 {
+		return false
+	}
+	for _, n := range from {
+		for _, f := range fields {
+			n = n.child(a, f)
+		}
+		n.tested = true
+	}
+	return true
 }
 
 // elem is the elements of every list or map of v.

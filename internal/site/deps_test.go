@@ -110,6 +110,10 @@ func TestPageFingerprintsFollowReads(t *testing.T) {
 			edit: func(t *testing.T, dir string) { editPost(t, dir, "a", "date: 2024-01-01", "date: 2023-01-01") }},
 		{name: "pointers compared", main: `{{range .Site.Posts}}{{if eq . $.Post.Newer}}newer{{else}}other{{end}} {{end}}`,
 			edit: func(t *testing.T, dir string) { editPost(t, dir, "a", "date: 2024-01-01", "date: 2024-12-01") }},
+		{name: "tested for emptiness", main: `{{with .Post.Newer}}{{if .Tags}}tagged{{else}}untagged{{end}}{{end}}`,
+			edit: func(t *testing.T, dir string) { editPost(t, dir, "c", "tags: [t0]", "tags: []") }},
+		{name: "front matter tested", main: `{{with .Post.Older}}{{if .Params.mood}}moody{{end}}{{end}}`,
+			edit: func(t *testing.T, dir string) { editPost(t, dir, "a", "mood: calm\n", "") }},
 		{name: "configuration", main: `{{.Site.Params.motto}}`,
 			edit: func(t *testing.T, dir string) {
 				writeSource(t, dir, "weeknotes.yaml", "title: Deps\nurl: https://example.org\nauthor: Ann\nmotto: Onwards\n")
@@ -179,4 +183,34 @@ func FuzzAnalyseDeps(f *testing.F) {
 			deps.kids[name].hashStep(h, reflect.ValueOf(page).Elem(), name)
 		}
 	})
+}
+
+// TestNewTagKeepsPostPages shows the precision the tests above must not
+// cost: with the default theme, a new post with a tag no post had before
+// re-renders its neighbour, the lists and the tag pages, but not the page
+// of a post three places away, whose banner only asks whether the site
+// has tags.
+func TestNewTagKeepsPostPages(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "weeknotes.yaml", "title: Tags\nurl: https://example.org\nauthor: Ann\n")
+	for i := range 5 {
+		writeSource(t, dir, fmt.Sprintf("content/posts/p%d.md", i), fmt.Sprintf("---\ntitle: Post %d\ndate: 2024-0%d-01\ntags: [old]\n---\n\nBody %d.\n", i, i+1, i))
+	}
+	dest, cache := filepath.Join(dir, "site"), filepath.Join(dir, CacheDirName)
+	stateBuild(t, dir, dest, cache)
+	writeSource(t, dir, "content/posts/p5.md", "---\ntitle: Post 5\ndate: 2024-06-01\ntags: [brand-new]\n---\n\nBody 5.\n")
+	res := stateBuild(t, dir, dest, cache)
+	if res.StateNote != "" {
+		t.Fatalf("the state was not used: %s", res.StateNote)
+	}
+	// Of 13 pages, 7 are rendered: the new post and its neighbour, the
+	// home page, the archive, the tag list, the new tag's page and the 404
+	// page, which lists the newest posts. The four older posts' pages, the
+	// old tag's and the series list stay.
+	if res.Stats.Rendered > res.Stats.Pages-5 {
+		t.Errorf("%d of %d pages rendered: the older posts' pages should have been kept", res.Stats.Rendered, res.Stats.Pages)
+	}
+	clean := filepath.Join(t.TempDir(), "site")
+	stateBuild(t, dir, clean, "")
+	sameTrees(t, "a new tag", dest, clean)
 }
