@@ -38,41 +38,11 @@ func (b *Builder) scan(prev *buildState) (map[string]inputPrint, int64) {
 // (when keep is not nil), by site path.
 func scanInputs(root string, skip []string, prev *buildState, keep func(name string) bool) (map[string]inputPrint, int64, map[string][]byte) {
 	scanTime := time.Now().UnixNano()
-	skipped := map[string]bool{}
-	for _, s := range skip {
-		if s != "" {
-			if abs, err := filepath.Abs(s); err == nil {
-				skipped[abs] = true
-			}
-		}
-	}
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return map[string]inputPrint{}, scanTime, nil
 	}
-	type entry struct {
-		rel  string
-		info fs.FileInfo
-	}
-	var entries []entry
-	_ = filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // the build reports what it cannot read
-		}
-		if d.IsDir() {
-			if p != absRoot && (skipped[p] || d.Name() == ".git" || d.Name() == ".hg" || d.Name() == ".svn") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil
-		}
-		rel, _ := filepath.Rel(absRoot, p)
-		entries = append(entries, entry{filepath.ToSlash(rel), info})
-		return nil
-	})
+	entries := listInputs(absRoot, absSkips(skip))
 	prints := make([]inputPrint, len(entries))
 	kept := make([][]byte, len(entries))
 	var trusted map[string]inputPrint
@@ -91,18 +61,7 @@ func scanInputs(root string, skip []string, prev *buildState, keep func(name str
 			prints[i] = old
 			return
 		}
-		if e.info.Mode().IsRegular() {
-			if data, err := fileio.ReadFile(filepath.Join(absRoot, filepath.FromSlash(e.rel))); err == nil {
-				in.Hash = xxhash.Sum64(data)
-				if keep != nil && keep(path.Base(e.rel)) {
-					kept[i] = data
-				}
-			}
-		} else {
-			// A link or a special file: its target or kind is what it is.
-			target, _ := os.Readlink(filepath.Join(absRoot, filepath.FromSlash(e.rel)))
-			in.Hash = xxhash.Sum64String(e.info.Mode().String() + "|" + target)
-		}
+		in.Hash, kept[i] = fingerprintInput(absRoot, e, keep)
 		prints[i] = in
 	})
 	out := make(map[string]inputPrint, len(entries))
@@ -117,6 +76,70 @@ func scanInputs(root string, skip []string, prev *buildState, keep func(name str
 		}
 	}
 	return out, scanTime, sources
+}
+
+// inputEntry is one file found by listInputs.
+type inputEntry struct {
+	rel  string // site path
+	info fs.FileInfo
+}
+
+// absSkips makes the folders to leave out absolute, for comparing with the
+// walk's paths.
+func absSkips(skip []string) map[string]bool {
+	skipped := map[string]bool{}
+	for _, s := range skip {
+		if s != "" {
+			if abs, err := filepath.Abs(s); err == nil {
+				skipped[abs] = true
+			}
+		}
+	}
+	return skipped
+}
+
+// listInputs lists every file under absRoot but those in skipped folders
+// and version-control folders.
+func listInputs(absRoot string, skipped map[string]bool) []inputEntry {
+	var entries []inputEntry
+	_ = filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // the build reports what it cannot read
+		}
+		if d.IsDir() {
+			if p != absRoot && (skipped[p] || d.Name() == ".git" || d.Name() == ".hg" || d.Name() == ".svn") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(absRoot, p)
+		entries = append(entries, inputEntry{filepath.ToSlash(rel), info})
+		return nil
+	})
+	return entries
+}
+
+// fingerprintInput hashes one file's bytes, returning them too when keep
+// accepts its name; a link or special file is hashed by its kind and
+// target.
+func fingerprintInput(absRoot string, e inputEntry, keep func(name string) bool) (uint64, []byte) {
+	full := filepath.Join(absRoot, filepath.FromSlash(e.rel))
+	if !e.info.Mode().IsRegular() {
+		target, _ := os.Readlink(full)
+		return xxhash.Sum64String(e.info.Mode().String() + "|" + target), nil
+	}
+	data, err := fileio.ReadFile(full)
+	if err != nil {
+		return 0, nil
+	}
+	if keep != nil && keep(path.Base(e.rel)) {
+		return xxhash.Sum64(data), data
+	}
+	return xxhash.Sum64(data), nil
 }
 
 // diffInputs lists the paths added, changed or removed between two scans,
