@@ -61,9 +61,11 @@ type Builder struct {
 	warm       *warm             // what the first build takes from the saved state, until applied
 	lastOnDisk bool              // last and prints were read from the saved state: the files are in the output folder
 
-	prescan *warmScan     // what SavedPages read and scanned, for the first build
-	saving  chan struct{} // closed once the state a build is saving in the background is saved
-	saveErr error         // why that save failed, once saving is closed
+	prescan *warmScan      // what SavedPages read and scanned, for the first build
+	tracked *trackedInputs // the inputs' fingerprints as of the last good build (see trackInputs)
+	unsaved *run           // the last build, incremental and good, whose state Flush saves
+	saving  chan struct{}  // closed once the state a build is saving in the background is saved
+	saveErr error          // why that save failed, once saving is closed
 }
 
 // postState is everything the builder knows about one source file.
@@ -161,6 +163,7 @@ func (b *Builder) build(ctx context.Context, changed []string, ready func(*Rende
 	}
 	r.full = changed == nil || b.cfg == nil || b.forceAll || b.needsFull(changed)
 	b.forceAll = false
+	b.trackInputs(r, changed)
 	if res := b.startInputs(r); res != nil {
 		return res, nil
 	}
@@ -226,6 +229,7 @@ type run struct {
 	// while they are read.
 	savedCurrent bool
 	savedPages   *savedLoad
+	tracked      *trackedInputs // an incremental build's inputs, fingerprinted before they were read
 
 	// With BuildRendering: what to hand the Rendering to, and the work
 	// that makes each file still to be made, by output path.
@@ -565,6 +569,7 @@ func (b *Builder) write(r *run) (*Result, error) {
 		Written: written,
 	}
 	b.last, b.prints, b.lastOnDisk = r.out, r.prints, false
+	b.keepTracking(r)
 	if r.stateNote != "" {
 		res.StateNote = "the saved build state was not used: " + r.stateNote
 	}

@@ -516,11 +516,17 @@ func (b *Builder) waitSaving() error {
 }
 
 // Flush waits until the state the last build is saving in the background
-// is saved, and says why it could not be. Call it before the process ends.
+// is saved, or saves the state of the last build when it was an
+// incremental one (see trackInputs), and says why it could not be. Call it
+// before the process ends.
 func (b *Builder) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if err := b.waitSaving(); err != nil {
+	err := b.waitSaving()
+	if err == nil {
+		err = b.saveSession()
+	}
+	if err != nil {
 		return fmt.Errorf("the build state was not saved: %w", err)
 	}
 	return nil
