@@ -30,15 +30,23 @@ func listenLoopbacks(port int) (net.Listener, error) {
 
 // multiListener accepts connections from several listeners as one.
 type multiListener struct {
-	lns   []net.Listener
-	conns chan net.Conn
-	errs  chan error
-	done  chan struct{}
-	once  sync.Once
+	lns     []net.Listener
+	results chan accepted
+	done    chan struct{}
+	once    sync.Once
+}
+
+// accepted is what one Accept of one listener gave. Connections and errors
+// go through one channel so that Accept hands them out in the order each
+// listener met them: with a channel each, a select could hand out a later
+// connection before an earlier error.
+type accepted struct {
+	conn net.Conn
+	err  error
 }
 
 func newMultiListener(lns ...net.Listener) *multiListener {
-	m := &multiListener{lns: lns, conns: make(chan net.Conn), errs: make(chan error, len(lns)), done: make(chan struct{})}
+	m := &multiListener{lns: lns, results: make(chan accepted), done: make(chan struct{})}
 	for _, ln := range lns {
 		go m.accept(ln)
 	}
@@ -48,24 +56,18 @@ func newMultiListener(lns ...net.Listener) *multiListener {
 func (m *multiListener) accept(ln net.Listener) {
 	for {
 		c, err := ln.Accept()
-		if err != nil {
-			select {
-			case m.errs <- err:
-			case <-m.done:
-				return
-			}
-			// http.Server waits and accepts again after an error such as
-			// running out of file descriptors; only a closed listener is
-			// the end of this one.
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
 		select {
-		case m.conns <- c:
+		case m.results <- accepted{c, err}:
 		case <-m.done:
-			c.Close()
+			if c != nil {
+				c.Close()
+			}
+			return
+		}
+		// http.Server waits and accepts again after an error such as
+		// running out of file descriptors; only a closed listener is the
+		// end of this one.
+		if errors.Is(err, net.ErrClosed) {
 			return
 		}
 	}
@@ -75,10 +77,8 @@ func (m *multiListener) accept(ln net.Listener) {
 // error one of them meets.
 func (m *multiListener) Accept() (net.Conn, error) {
 	select {
-	case c := <-m.conns:
-		return c, nil
-	case err := <-m.errs:
-		return nil, err
+	case a := <-m.results:
+		return a.conn, a.err
 	case <-m.done:
 		return nil, net.ErrClosed
 	}
