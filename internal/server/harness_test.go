@@ -73,6 +73,10 @@ const firstBuildWait = 5 * time.Minute
 
 // startServer serves the site in dir until the test ends, and returns once
 // the first build has finished.
+// testDebounce is the quiet time that ends a burst of file events in these
+// tests.
+const testDebounce = 100 * time.Millisecond
+
 func startServer(t testing.TB, dir string, b Builder) *running {
 	t.Helper()
 	r := serveInBackground(t, dir, b)
@@ -99,6 +103,10 @@ func serveInBackground(t testing.TB, dir string, b Builder) *running {
 		Watch:      []string{"content", "templates", "static"},
 		WatchFiles: []string{"weeknotes.yaml"},
 		Log:        log,
+		// A save of several steps (Vim's backup, rename and write) is one
+		// burst only if no step waits longer than this for the test's
+		// goroutine: 10 ms, the default, is not enough on a loaded machine.
+		Debounce: testDebounce,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
