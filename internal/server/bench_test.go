@@ -51,7 +51,7 @@ func BenchmarkSaveToReload(b *testing.B) {
 }
 
 func measureSaveToReload(b *testing.B, dir, post string, builder Builder) {
-	r := startServer(b, dir, builder)
+	r := startServerDebounced(b, dir, builder, DefaultDebounce)
 	if status, _ := r.get(b, "/"); status != 200 {
 		b.Fatalf("the site does not build: GET / = %d\n%s", status, r.log.String())
 	}

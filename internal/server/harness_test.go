@@ -79,7 +79,14 @@ const testDebounce = 100 * time.Millisecond
 
 func startServer(t testing.TB, dir string, b Builder) *running {
 	t.Helper()
-	r := serveInBackground(t, dir, b)
+	return startServerDebounced(t, dir, b, testDebounce)
+}
+
+// startServerDebounced is startServer with the given quiet time; the
+// benchmarks measure the preview's own, DefaultDebounce.
+func startServerDebounced(t testing.TB, dir string, b Builder, debounce time.Duration) *running {
+	t.Helper()
+	r := serveInBackground(t, dir, b, debounce)
 	select {
 	case <-r.srv.built:
 	case <-time.After(firstBuildWait):
@@ -90,7 +97,7 @@ func startServer(t testing.TB, dir string, b Builder) *running {
 
 // serveInBackground serves the site in dir until the test ends, and
 // returns at once.
-func serveInBackground(t testing.TB, dir string, b Builder) *running {
+func serveInBackground(t testing.TB, dir string, b Builder, debounce time.Duration) *running {
 	t.Helper()
 	ln, err := Listen("127.0.0.1", 0)
 	if err != nil {
@@ -106,7 +113,7 @@ func serveInBackground(t testing.TB, dir string, b Builder) *running {
 		// A save of several steps (Vim's backup, rename and write) is one
 		// burst only if no step waits longer than this for the test's
 		// goroutine: 10 ms, the default, is not enough on a loaded machine.
-		Debounce: testDebounce,
+		Debounce: debounce,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

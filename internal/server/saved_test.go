@@ -59,7 +59,7 @@ func savedPreview(t *testing.T, dir string, fail error) (*running, *gatedBuilder
 		t.Fatal(err)
 	}
 	g := &gatedBuilder{Builder: site.NewBuilder(savingOptions(t, dir)), release: make(chan struct{}), fail: fail}
-	r := serveInBackground(t, dir, g)
+	r := serveInBackground(t, dir, g, testDebounce)
 	select {
 	case <-r.srv.ready:
 	case <-time.After(firstBuildWait):
@@ -168,7 +168,7 @@ func (h *heldBuilder) BuildRendering(ctx context.Context, changed []string, read
 func TestPageRenderedOnDemand(t *testing.T) {
 	dir := integrationSite(t)
 	h := &heldBuilder{Builder: newSiteBuilder(t, dir).(*site.Builder), handed: make(chan struct{}), release: make(chan struct{})}
-	r := serveInBackground(t, dir, h)
+	r := serveInBackground(t, dir, h, testDebounce)
 	select {
 	case <-h.handed:
 	case <-time.After(firstBuildWait):
@@ -201,7 +201,7 @@ func TestBrokenPageAskedWhileRendering(t *testing.T) {
 	writeFile(t, dir, integrationPost, "---\ntitle: First light\nlayout: broken\n---\nThe first week.\n")
 	writeFile(t, dir, "templates/broken.html", "{{define \"main\"}}\n<h1>{{ .Post.NoSuchField }}</h1>\n{{end}}\n")
 	h := &heldBuilder{Builder: newSiteBuilder(t, dir).(*site.Builder), handed: make(chan struct{}), release: make(chan struct{})}
-	r := serveInBackground(t, dir, h)
+	r := serveInBackground(t, dir, h, testDebounce)
 	<-h.handed
 	type answer struct {
 		status int
