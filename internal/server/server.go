@@ -263,8 +263,10 @@ func (s *Server) serveSaved() {
 		return
 	}
 	s.state.Store(&state{early: saved, version: s.nextVersion()})
-	s.readyOnce.Do(func() { close(s.ready) })
+	// Said before the first answer, so that the line is in the log by the
+	// time anything has been served from the saved site.
 	s.logf(fmt.Sprintf("serving the %s saved by the last run while the site builds", plural(saved.Pages(), "page")))
+	s.readyOnce.Do(func() { close(s.ready) })
 }
 
 // build runs one build and publishes its outcome: the new site and a
