@@ -13,10 +13,12 @@ import (
 // hash writes to h the values at n's paths from v: what a page whose
 // template set has the paths n shows. Every value reached is hashed as a
 // template may use it (printed, tested, compared, counted): a string or
-// number as itself; a map, which a template may print or range over,
-// whole; a list by its length and the identity of its elements; a pointer
-// to one of the site's records by nil-ness and identity (the post it is,
-// the tag), its fields only as far as the paths go on.
+// number as itself; a map whole where it is used, by the keys looked up
+// where it is only looked into; a list by its length and the identity of
+// its elements where it is used, by whether it is empty where an if only
+// tests it; a pointer to one of the site's records by nil-ness and
+// identity (the post it is, the tag), its fields only as far as the paths
+// go on.
 func (n *depNode) hash(h *hasher, v reflect.Value) {
 	v = indirectInterface(v)
 	if !v.IsValid() {
