@@ -52,6 +52,7 @@ type Builder struct {
 	last        *Output               // the last good output
 	prints      map[string]uint64     // output path → fingerprint of its inputs, for the last good output
 	forceAll    bool                  // the next build must be full (the previous one failed early)
+	fixed       fixedMemo             // fixedPrint of the current theme and configuration
 
 	scanned    map[string][]byte // post sources the scan read, for the load that follows
 	disk       *bodiesOnDisk     // what the state's body shards on disk hold; nil when not known

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/series"
 )
@@ -225,9 +226,7 @@ func (b *Builder) pageJobs(sd *SiteData, included []*postState) ([]*pageJob, uin
 // configuration and the metadata of every post.
 func (b *Builder) globalPrint(included []*postState) uint64 {
 	g := newHasher()
-	g.u64(b.theme.hash)
-	g.u64(configPrint(b.cfg))
-	g.str(fmt.Sprintf("%v|%v", b.opts.Preview, b.opts.Drafts))
+	g.u64(b.fixedPrint())
 	for _, ps := range included {
 		g.u64(ps.metaHash())
 		if e := ps.data.Episode; e != nil {
@@ -240,13 +239,27 @@ func (b *Builder) globalPrint(included []*postState) uint64 {
 
 // fixedPrint fingerprints what every page depends on besides its data:
 // the theme, the configuration (which template functions read) and the
-// options.
+// options. It is kept while the theme and configuration are the same
+// ones: a build asks for it more than once, and printing the whole
+// configuration to fingerprint it is the costly part.
 func (b *Builder) fixedPrint() uint64 {
+	if m := b.fixed; m.theme == b.theme && m.cfg == b.cfg {
+		return m.sum
+	}
 	g := newHasher()
 	g.u64(b.theme.hash)
 	g.u64(configPrint(b.cfg))
 	g.str(fmt.Sprintf("%v|%v", b.opts.Preview, b.opts.Drafts))
-	return g.sum()
+	b.fixed = fixedMemo{theme: b.theme, cfg: b.cfg, sum: g.sum()}
+	return b.fixed.sum
+}
+
+// fixedMemo is the fixedPrint of one theme and configuration, both
+// replaced, never changed, when their files change.
+type fixedMemo struct {
+	theme *theme
+	cfg   *config.Config
+	sum   uint64
 }
 
 // pageList collects the pages of one build.
