@@ -86,12 +86,8 @@ func (w *Writer) replaceLinked(p string) error {
 }
 
 // evict unlinks the unclaimed links in the way of p: one at a folder
-// above it, or those under it. It reports whether there were any, so that
-// the caller tries again.
-func (w *Writer) evict(p string) bool {
-	if w.linking == nil {
-		return false
-	}
+// above it, or those under it. It is called with w.evicting held.
+func (w *Writer) evict(p string) {
 	w.mu.Lock()
 	var gone []string
 	for a := path.Dir(p); a != "."; a = path.Dir(a) {
@@ -111,7 +107,6 @@ func (w *Writer) evict(p string) bool {
 	for _, q := range gone {
 		w.unlinkNew(q, path.Dir(p))
 	}
-	return len(gone) > 0
 }
 
 // unlinkNew removes the file q from the new tree, and the folders above it

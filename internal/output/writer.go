@@ -60,8 +60,9 @@ type Writer struct {
 	// With Options.LinkOld: linking is closed once linkAll is done, and
 	// linked then holds the links it made that no path claimed yet
 	// (guarded by mu).
-	linking chan struct{}
-	linked  map[string]bool
+	linking  chan struct{}
+	linked   map[string]bool
+	evicting sync.Mutex // held while links in the way of a path are unlinked
 
 	// removing is closed once the old tree, switched out, is removed and
 	// the destination unlocked; nil until Switch switches.
@@ -455,8 +456,16 @@ func (w *Writer) create(p string, make func(target string) error) error {
 		return make(target)
 	}
 	err := try()
-	if err != nil && w.evict(p) {
+	if err != nil && w.linking != nil {
+		// Something was in the way: a link of the old tree, which this
+		// writer or another one evicts (another may have taken it from
+		// w.linked and not yet unlinked it), or a folder another eviction
+		// removed, empty, just after this writer made it. The retry runs
+		// with evictions held off, whether this one found anything or not.
+		w.evicting.Lock()
+		w.evict(p)
 		err = try()
+		w.evicting.Unlock()
 	}
 	return err
 }
