@@ -119,6 +119,19 @@ func killBuilds(t *testing.T, cached bool) {
 	if diff := diffSums(want[have], checksums(t, dest)); diff != "" {
 		t.Errorf("the last build is not the site:\n%s", clip(diff))
 	}
+	// One more switch, to the other site: the tree switched out is kept
+	// beside the destination as the spare, and is the site before.
+	next := 1 - have
+	if out, err := cli(append([]string{"build", "--source", use(next), "--dest", dest, "--quiet"}, noCache...)...).CombinedOutput(); err != nil {
+		t.Fatalf("build after the kills: %v\n%s", err, out)
+	}
+	if diff := diffSums(want[next], checksums(t, dest)); diff != "" {
+		t.Errorf("the last build is not the site:\n%s", clip(diff))
+	}
+	spare := checksums(t, filepath.Join(root, "."+filepath.Base(dest)+".weeknotes-spare", "tree"))
+	if diff := diffSums(want[have], spare); diff != "" {
+		t.Errorf("the spare is not the site before:\n%s", clip(diff))
+	}
 }
 
 // cli is this test binary run as weeknotes.
@@ -182,7 +195,7 @@ func leftovers(t *testing.T, dest string) []string {
 	var out []string
 	for _, e := range entries {
 		switch e.Name() {
-		case "a", "b", "src", "expect", filepath.Base(dest):
+		case "a", "b", "src", "expect", filepath.Base(dest), "." + filepath.Base(dest) + ".weeknotes-spare":
 		default:
 			out = append(out, e.Name())
 		}

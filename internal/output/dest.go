@@ -25,6 +25,9 @@ type place struct {
 	parent string
 	newDir string // the tree being built
 	oldDir string // the previous tree, on its way out (where exchange is not atomic)
+	// spareDir holds the previous site, kept for the next build to patch
+	// (see spare.go).
+	spareDir string
 }
 
 func newPlace(dest string) (*place, error) {
@@ -39,9 +42,28 @@ func newPlace(dest string) (*place, error) {
 	parent, base := filepath.Dir(real), filepath.Base(real)
 	return &place{
 		dest: dest, real: real, parent: parent,
-		newDir: filepath.Join(parent, "."+base+".weeknotes-new"),
-		oldDir: filepath.Join(parent, "."+base+".weeknotes-old"),
+		newDir:   filepath.Join(parent, "."+base+".weeknotes-new"),
+		oldDir:   filepath.Join(parent, "."+base+".weeknotes-old"),
+		spareDir: filepath.Join(parent, "."+base+".weeknotes-spare"),
 	}, nil
+}
+
+// Beside lists the hidden folders a build of dest makes beside it: the
+// tree being built, the old one on its way out, and the spare. None of
+// them is ever an input of the site.
+// The paths are dest's folder as given, made absolute, so that they
+// compare with the paths of a walk of the source.
+func Beside(dest string) []string {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return nil
+	}
+	parent, base := filepath.Split(abs)
+	var out []string
+	for _, suffix := range []string{".weeknotes-new", ".weeknotes-old", ".weeknotes-spare"} {
+		out = append(out, filepath.Join(parent, "."+base+suffix))
+	}
+	return out
 }
 
 // realPath resolves the symbolic links of the longest part of abs that
@@ -141,9 +163,12 @@ type old struct {
 	exists bool
 	mode   fs.FileMode
 	files  map[string]bool // the recorded files in it
-	marker []byte          // its marker's bytes
-	kept   []string        // its entries that keep_files keeps, outermost only
-	dirs   []string        // its folders, those kept excepted: what removing it removes
+	// recorded is how many files its marker records; -1 for a marker
+	// without a list, or none.
+	recorded int
+	marker   []byte   // its marker's bytes
+	kept     []string // its entries that keep_files keeps, outermost only
+	dirs     []string // its folders, those kept excepted: what removing it removes
 }
 
 // readOld lists the destination and checks that weeknotes may replace it:
@@ -151,7 +176,7 @@ type old struct {
 // keep (keep_files) keeps. A destination holding only kept entries (a
 // .git folder) needs no marker: nothing in it is ever removed.
 func (pl *place) readOld(keep []string) (*old, error) {
-	o := &old{files: map[string]bool{}}
+	o := &old{files: map[string]bool{}, recorded: -1}
 	info, err := os.Lstat(pl.real)
 	if errors.Is(err, fs.ErrNotExist) {
 		return o, nil
@@ -172,6 +197,9 @@ func (pl *place) readOld(keep []string) (*old, error) {
 	}
 	recorded, legacy, marker, merr := readMarker(filepath.Join(pl.real, MarkerFile))
 	o.marker = marker
+	if recorded != nil {
+		o.recorded = len(recorded)
+	}
 	strangers, err := pl.walkOld(o, keep, recorded, legacy && merr == nil)
 	if err != nil {
 		return nil, fmt.Errorf("read output folder %s: %w", pl.dest, err)

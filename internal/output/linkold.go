@@ -26,6 +26,12 @@ import (
 // done, and only then is w.linked read.
 func (w *Writer) linkAll() {
 	defer close(w.linking)
+	w.linkEach()
+}
+
+// linkEach links every recorded file of the old tree into the new one,
+// and records them in w.linked.
+func (w *Writer) linkEach() {
 	paths := make([]string, 0, len(w.old.files))
 	for p := range w.old.files {
 		paths = append(paths, p)

@@ -6,10 +6,13 @@
 // whose bytes are already right are hard-linked from the old tree, the
 // others written as new files. Only when every file is in place does it
 // switch the two folders with one atomic rename (renameat2 with
-// RENAME_EXCHANGE on Linux; two renames elsewhere), and then remove the old
-// tree. A build that fails, or is killed, at any moment before the switch
-// leaves the destination exactly as it was; after it, exactly the new site.
-// Every Writer first removes what an interrupted run left behind.
+// RENAME_EXCHANGE on Linux; two renames elsewhere). The old tree is then
+// kept as the spare, which the next Writer patches into its new tree
+// rather than making one from nothing (see spare.go); where it cannot be,
+// it is removed. A build that fails, or is killed, at any moment before
+// the switch leaves the destination exactly as it was; after it, exactly
+// the new site. Every Writer first removes what an interrupted run left
+// behind.
 //
 // The guarantees, each checked before the first byte is written:
 //   - every output path is a clean relative path (CheckPath): nothing is

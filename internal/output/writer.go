@@ -64,6 +64,11 @@ type Writer struct {
 	linked   map[string]bool
 	evicting sync.Mutex // held while links in the way of a path are unlinked
 
+	// spare is the record of the spare tree that prepare moved into place
+	// as the new tree, for patchSpare; fromSpare says that it was patched.
+	spare     *spareRecord
+	fromSpare bool
+
 	// removing is closed once the old tree, switched out, is removed and
 	// the destination unlocked; nil until Switch switches.
 	removing chan struct{}
@@ -71,6 +76,7 @@ type Writer struct {
 	mu       sync.Mutex
 	paths    map[string]bool // every path put or copied into the new tree
 	same     []string        // paths whose bytes the old tree has, linked at Commit
+	created  []string        // paths written anew: where the new tree's file is not the old one's
 	errs     []error
 	finished bool
 }
@@ -112,7 +118,11 @@ func NewWriter(dest string, opts Options) (*Writer, error) {
 		unlock()
 		return nil, err
 	}
-	if opts.LinkOld && len(w.old.files) > 0 {
+	switch {
+	case w.spare != nil:
+		w.linking = make(chan struct{})
+		go w.patchSpare(w.spare)
+	case opts.LinkOld && len(w.old.files) > 0:
 		w.linking = make(chan struct{})
 		go w.linkAll()
 	}
@@ -143,10 +153,16 @@ func (w *Writer) prepare() error {
 		return err
 	}
 	w.old = o
+	if w.spare, err = w.takeSpare(); err != nil {
+		return err
+	}
+	w.dirs.made.Store(w.pl.newDir, true)
+	if w.spare != nil {
+		return nil
+	}
 	if err := os.Mkdir(w.pl.newDir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", w.pl.newDir, err)
 	}
-	w.dirs.made.Store(w.pl.newDir, true)
 	// The marker first, so that a run killed at any moment from here on
 	// leaves a folder the next run knows it may remove.
 	if err := fileio.CreateFile(filepath.Join(w.pl.newDir, MarkerFile), []byte(markerHead), 0o644); err != nil {
@@ -253,7 +269,12 @@ func (w *Writer) finish(st Stats) Stats {
 	w.mu.Lock()
 	w.finished = true
 	w.mu.Unlock()
-	removeTree(w.pl.newDir)
+	// Where every file was linked from the old tree, the new tree is a
+	// copy of the destination, which stays: it is the next build's spare,
+	// with nothing changed.
+	if w.linking == nil || len(w.same) > 0 || len(w.old.kept) > 0 || w.pl.keepSpare(w.pl.newDir, nil, len(w.old.files)) != nil {
+		removeTree(w.pl.newDir)
+	}
 	w.unlock()
 	return st
 }
@@ -331,9 +352,7 @@ func (w *Writer) Switch(ctx context.Context, out *Output) (Stats, error) {
 	go func() {
 		defer close(w.removing)
 		if oldAt != "" {
-			// A failure changes nothing for the site: the next run
-			// removes what is left.
-			_ = removeOld(oldAt, w.old)
+			w.keepOrRemove(oldAt, len(paths))
 		}
 		w.unlock()
 	}()
@@ -344,6 +363,19 @@ func (w *Writer) Switch(ctx context.Context, out *Output) (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// keepOrRemove keeps the old tree, switched out to dir, as the spare for
+// the next build (see spare.go), or removes it where it holds kept
+// entries or cannot be kept. A failure changes nothing for the site: the
+// next run removes what is left.
+func (w *Writer) keepOrRemove(dir string, files int) {
+	if len(w.old.kept) == 0 && w.pl.keepSpare(dir, w.changedPaths(), files) == nil {
+		return
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		_ = removeOld(dir, w.old)
+	}
 }
 
 // Wait waits until the old tree that Switch switched out is removed and
@@ -466,6 +498,11 @@ func (w *Writer) create(p string, make func(target string) error) error {
 		w.evict(p)
 		err = try()
 		w.evicting.Unlock()
+	}
+	if err == nil {
+		w.mu.Lock()
+		w.created = append(w.created, p)
+		w.mu.Unlock()
 	}
 	return err
 }

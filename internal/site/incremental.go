@@ -15,6 +15,7 @@ import (
 	"github.com/weeknotes/weeknotes/internal/config"
 	"github.com/weeknotes/weeknotes/internal/content"
 	"github.com/weeknotes/weeknotes/internal/fileio"
+	"github.com/weeknotes/weeknotes/internal/output"
 )
 
 // Incremental builds across runs: a full build with Options.CacheDir
@@ -71,9 +72,14 @@ func (b *Builder) destAbs() string {
 	return abs
 }
 
-// scanSkips are the folders under the source that are not inputs.
+// scanSkips are the folders under the source that are not inputs: the
+// cache, the destination and the folders a build keeps beside it.
 func (b *Builder) scanSkips() []string {
-	return []string{b.opts.CacheDir, b.opts.StreamTo}
+	skips := []string{b.opts.CacheDir, b.opts.StreamTo}
+	if b.opts.StreamTo != "" {
+		skips = append(skips, output.Beside(b.opts.StreamTo)...)
+	}
+	return skips
 }
 
 // identify names the running binary (binaryIdentity), once for the
