@@ -2,9 +2,11 @@ package site
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/cespare/xxhash/v2"
@@ -39,19 +41,35 @@ type bodiesOnDisk struct {
 }
 
 // readBodies reads every shard of the saved bodies, and what they hold, or
-// says why it cannot.
+// says why it cannot. The shards are read and checked on all cores: an
+// edit build waits for them before it can model the site.
 func (b *Builder) readBodies(st *buildState) (map[string]*bodyState, *bodiesOnDisk, string) {
 	_, bodiesName := b.stateNames()
-	all := map[string]*bodyState{}
-	disk := &bodiesOnDisk{sums: st.Bodies, ids: map[string]uint64{}}
-	for i := range bodyShards {
+	var shards [bodyShards]map[string]*bodyState
+	var notes [bodyShards]string
+	idx := make([]int, bodyShards)
+	for i := range idx {
+		idx[i] = i
+	}
+	_ = parallelN(context.Background(), runtime.GOMAXPROCS(0), idx, func(i int) {
 		data, err := readStateFile(b.opts.CacheDir, shardName(bodiesName, i))
 		if err != nil {
-			return nil, nil, "the saved bodies cannot be read"
+			notes[i] = "the saved bodies cannot be read"
+			return
 		}
-		bodies, err := decodeBodies(data, st.Bodies[i])
-		if err != nil {
-			return nil, nil, "the saved bodies are damaged"
+		if shards[i], err = decodeBodies(data, st.Bodies[i]); err != nil {
+			notes[i] = "the saved bodies are damaged"
+		}
+	})
+	n := 0
+	for _, bodies := range shards {
+		n += len(bodies)
+	}
+	all := make(map[string]*bodyState, n)
+	disk := &bodiesOnDisk{sums: st.Bodies, ids: map[string]uint64{}}
+	for i, bodies := range shards {
+		if notes[i] != "" {
+			return nil, nil, notes[i]
 		}
 		disk.counts[i] = len(bodies)
 		for p, bs := range bodies {
