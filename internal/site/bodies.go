@@ -74,6 +74,7 @@ func (b *Builder) renderBody(ps *postState, ix *postIndex, siteVars map[string]a
 		p.Body = nil
 	}
 	ps.contentHash, ps.excerptHash = hashString(string(ps.html)), hashString(string(ps.excerpt))
+	ps.body = readBodyFacts(ps.contentHash, string(ps.html))
 }
 
 func liquidPageVars(ps *postState) map[string]any {

@@ -289,6 +289,7 @@ func (ps *postState) restore(bs *bodyState) {
 	ps.html, ps.excerpt, ps.text, ps.words = template.HTML(bs.HTML), template.HTML(bs.Excerpt), bs.Text, bs.Words
 	ps.asked, ps.reads, ps.renderDiags = bs.Asked, bs.Reads, bs.Diags
 	ps.contentHash, ps.excerptHash = bs.ContentHash, bs.ExcerptHash
+	ps.body = bodyFacts{of: bs.ContentHash, known: true, image: bs.Image, hasCode: bs.HasCode}
 	ps.renderID = renderSeq.Add(1)
 }
 
@@ -339,6 +340,7 @@ func bodiesOf(r *run) (map[string]*bodyState, map[string]uint64) {
 		bodies[ps.post.Path] = &bodyState{
 			RenderedOf: ps.renderedOf, HTML: string(ps.html), Excerpt: string(ps.excerpt), Text: ps.text, Words: ps.words,
 			Asked: ps.asked, Reads: ps.reads, Diags: ps.renderDiags, ContentHash: ps.contentHash, ExcerptHash: ps.excerptHash,
+			Image: ps.body.image, HasCode: ps.body.hasCode,
 		}
 		ids[ps.post.Path] = ps.renderID
 	}

@@ -570,7 +570,7 @@ func TestStateFileFormat(t *testing.T) {
 			t.Fatalf("a state cut to %d bytes was accepted", n)
 		}
 	}
-	bodies := map[string]*bodyState{"a.md": {RenderedOf: 1, HTML: "<p>a</p>", Excerpt: "a", Text: "a", Words: 1, Asked: map[string]string{"post:x": "/x/"}, Reads: []string{"static/i.png"}, ContentHash: 2, ExcerptHash: 3}}
+	bodies := map[string]*bodyState{"a.md": {RenderedOf: 1, HTML: "<p>a</p>", Excerpt: "a", Text: "a", Words: 1, Asked: map[string]string{"post:x": "/x/"}, Reads: []string{"static/i.png"}, ContentHash: 2, ExcerptHash: 3, Image: "/i.png", HasCode: true}}
 	buf.Reset()
 	w = bufio.NewWriter(&buf)
 	sum, err := encodeBodies(w, bodies)

@@ -105,10 +105,16 @@ type bodyFacts struct {
 // posts again on each save in the preview would be wasted.
 func (ps *postState) bodyFacts() bodyFacts {
 	if !ps.body.known || ps.body.of != ps.contentHash {
-		html := string(ps.html)
-		ps.body = bodyFacts{of: ps.contentHash, known: true, image: firstImage(html), hasCode: hasHighlightedCode(html)}
+		ps.body = readBodyFacts(ps.contentHash, string(ps.html))
 	}
 	return ps.body
+}
+
+// readBodyFacts reads the facts of the body html, whose hash is sum. They
+// are read when a body is rendered, and saved with it in the state, so
+// that a build from the state does not scan every body again.
+func readBodyFacts(sum uint64, html string) bodyFacts {
+	return bodyFacts{of: sum, known: true, image: firstImage(html), hasCode: hasHighlightedCode(html)}
 }
 
 // addTags files a post under each of its tags, creating tags on first use.

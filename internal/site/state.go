@@ -40,7 +40,7 @@ import (
 
 const (
 	stateMagic  = "weeknotes build state 4\n"
-	bodiesMagic = "weeknotes bodies state 1\n"
+	bodiesMagic = "weeknotes bodies state 2\n"
 )
 
 // inputPrint is one input file's fingerprint.
@@ -90,6 +90,8 @@ type bodyState struct {
 	Diags       []diag.Diagnostic
 	ContentHash uint64
 	ExcerptHash uint64
+	Image       string // the body's first image (bodyFacts)
+	HasCode     bool   // whether it has highlighted code (bodyFacts)
 }
 
 // stateWriter writes the fields of a state file, and its checksum last.
@@ -309,6 +311,8 @@ func encodeBodies(w *bufio.Writer, bodies map[string]*bodyState) (uint64, error)
 		s.diags(b.Diags)
 		s.u64(b.ContentHash)
 		s.u64(b.ExcerptHash)
+		s.str(b.Image)
+		s.uvarint(boolBit(b.HasCode))
 	}
 	return s.finish()
 }
@@ -342,6 +346,7 @@ func decodeBodies(data []byte, want uint64) (map[string]*bodyState, error) {
 		}
 		b.Diags = r.diags()
 		b.ContentHash, b.ExcerptHash = r.u64(), r.u64()
+		b.Image, b.HasCode = r.str(), r.number() == 1
 		if r.short {
 			return nil, errStateDamaged
 		}
