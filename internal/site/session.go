@@ -72,7 +72,7 @@ func fingerprintPath(inputs map[string]inputPrint, root, p string) {
 		if err != nil {
 			return nil
 		}
-		e := inputEntry{filepath.ToSlash(rel), info}
+		e := inputEntry{rel: filepath.ToSlash(rel), info: info}
 		hash, _ := fingerprintInput(root, e, nil)
 		inputs[e.rel] = inputPrint{Size: info.Size(), MTime: info.ModTime().UnixNano(), Hash: hash}
 		return nil
