@@ -57,10 +57,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "weeknotes build: %v\n", err)
 		return exitFailure
 	}
-	// Memory follows the site: see memory.go.
-	heap := setBuildMemory(*source, *dest)
-	// The heap the limit allows, in few page faults.
-	adviseHugePages(int(heap))
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -74,8 +70,15 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Source: *source, Theme: defaultTheme(), Drafts: *drafts, Future: *future,
 		BaseURL: *baseURL, Strict: *strict, StreamTo: *dest,
 	}
-	if !*noCache {
+	// Memory follows the site (see memory.go), and the huge pages advised
+	// let the heap it allows grow in few page faults. A build with the
+	// cache measures the site as it scans its inputs, first thing; until
+	// then its heap is small.
+	if *noCache {
+		adviseHugePages(int(setBuildMemory(*source, *dest)))
+	} else {
 		opts.CacheDir = filepath.Join(*source, site.CacheDirName)
+		opts.SourceSize = func(n int64) { adviseHugePages(int(applyBuildMemory(n))) }
 	}
 	b := site.NewBuilder(opts)
 	res, err := b.Build(ctx, nil)

@@ -82,7 +82,15 @@ func sourceBytes(root string, skip ...string) int64 {
 // returns the heap the build is expected to use: the limit, or the site's
 // budget where GOMEMLIMIT allows more.
 func setBuildMemory(source, dest string) int64 {
-	budget := memoryLimitFor(sourceBytes(source, dest))
+	return applyBuildMemory(sourceBytes(source, dest))
+}
+
+// applyBuildMemory is setBuildMemory for a site whose sources hold
+// sourceBytes bytes. A build with the cache lists its inputs first thing,
+// and passes their size here (site.Options.SourceSize): listing the site
+// twice took 20 ms of a 200 ms edit build at 5,000 posts.
+func applyBuildMemory(sourceBytes int64) int64 {
+	budget := memoryLimitFor(sourceBytes)
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return min(budget, debug.SetMemoryLimit(-1))
 	}

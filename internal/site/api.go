@@ -41,6 +41,13 @@ type Options struct {
 	// folder to take them from in the next run: the preview saves them,
 	// for Builder.SavedPages to serve at once when nothing has changed.
 	SavePages bool
+
+	// SourceSize, when set, is called once by the first Build that scans
+	// the inputs (which it does with CacheDir), as soon as they are
+	// listed, with the bytes of the site's Markdown and HTML sources: the
+	// command line sets its memory limit from them without listing the
+	// site a second time.
+	SourceSize func(bytes int64)
 }
 
 // File is one file of the output.

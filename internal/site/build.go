@@ -54,13 +54,14 @@ type Builder struct {
 	forceAll    bool                  // the next build must be full (the previous one failed early)
 	fixed       fixedMemo             // fixedPrint of the current theme and configuration
 
-	scanned    map[string][]byte // post sources the scan read, for the load that follows
-	disk       *bodiesOnDisk     // what the state's body shards on disk hold; nil when not known
-	identity   string            // the running binary's (identify), once known
-	exeStamp   string            // its executable's stamp, recorded with it
-	warmTried  bool              // the saved state was looked at, by the first build
-	warm       *warm             // what the first build takes from the saved state, until applied
-	lastOnDisk bool              // last and prints were read from the saved state: the files are in the output folder
+	scanned      map[string][]byte // post sources the scan read, for the load that follows
+	disk         *bodiesOnDisk     // what the state's body shards on disk hold; nil when not known
+	identity     string            // the running binary's (identify), once known
+	exeStamp     string            // its executable's stamp, recorded with it
+	warmTried    bool              // the saved state was looked at, by the first build
+	sizeReported bool              // Options.SourceSize was called
+	warm         *warm             // what the first build takes from the saved state, until applied
+	lastOnDisk   bool              // last and prints were read from the saved state: the files are in the output folder
 
 	prescan *warmScan      // what SavedPages read and scanned, for the first build
 	tracked *trackedInputs // the inputs' fingerprints as of the last good build (see trackInputs)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -129,11 +130,41 @@ func (b *Builder) startInputs(r *run) *Result {
 	return nil
 }
 
+// reportSize passes the bytes of the sources among inputs to
+// Options.SourceSize, once: those in hidden folders, node_modules and
+// vendor, which are never content, do not count.
+func (b *Builder) reportSize(inputs map[string]inputPrint) {
+	if b.opts.SourceSize == nil || b.sizeReported {
+		return
+	}
+	b.sizeReported = true
+	var total int64
+	for rel, in := range inputs {
+		if content.IsSource(path.Base(rel)) && !ignoredForSize(rel) {
+			total += in.Size
+		}
+	}
+	b.opts.SourceSize(total)
+}
+
+// ignoredForSize reports whether the site path rel is in a hidden folder,
+// node_modules or vendor.
+func ignoredForSize(rel string) bool {
+	dirs := strings.Split(rel, "/")
+	for _, d := range dirs[:len(dirs)-1] {
+		if strings.HasPrefix(d, ".") || d == "node_modules" || d == "vendor" {
+			return true
+		}
+	}
+	return false
+}
+
 // startWarm runs before the first build of a Builder with a cache folder:
 // it fingerprints the inputs and compares them with the saved state. It
 // returns a result when nothing changed and nothing need be written.
 func (b *Builder) startWarm(r *run) *Result {
 	ws := b.scanWarm()
+	b.reportSize(ws.inputs)
 	st := ws.state
 	r.stateNote, r.inputs, r.scanTime = ws.note, ws.inputs, ws.scanTime
 	if st == nil {

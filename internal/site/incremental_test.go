@@ -588,3 +588,29 @@ func TestStateFileFormat(t *testing.T) {
 		t.Error("bodies of another build were accepted")
 	}
 }
+
+// TestSourceSize shows that a build with the cache reports the bytes of
+// the site's sources once, from its scan of the inputs: posts and pages,
+// not templates, static files or what hidden folders, node_modules and
+// vendor hold.
+func TestSourceSize(t *testing.T) {
+	dir := stateSite(t, 3)
+	writeSource(t, dir, "about.md", "---\ntitle: About\n---\nHello.\n")
+	writeSource(t, dir, ".notes/draft.md", "not content")
+	writeSource(t, dir, "node_modules/x/readme.md", "not content")
+	var want int64
+	for _, rel := range []string{postName(0), postName(1), postName(2), "about.md"} {
+		want += int64(len(readSource(t, dir, rel)))
+	}
+	var got []int64
+	b := NewBuilder(Options{Source: dir, Theme: defaultTheme(t), Now: buildTime, StreamTo: filepath.Join(dir, "site"),
+		CacheDir: filepath.Join(dir, CacheDirName), SourceSize: func(n int64) { got = append(got, n) }})
+	for range 2 {
+		if _, err := b.Build(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(got, []int64{want}) {
+		t.Errorf("reported %v, want [%d]", got, want)
+	}
+}
