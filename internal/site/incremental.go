@@ -38,6 +38,29 @@ import (
 type warm struct {
 	state   *buildState
 	changed []string // input paths changed since the state was saved
+
+	// The saved bodies, and whether the output folder is the state's, are
+	// read in the background from the moment the state is known, while
+	// the configuration, theme and posts load: applyWarm waits for them.
+	bodies chan warmBodies
+	destOK chan bool
+}
+
+// warmBodies is what readBodies returned.
+type warmBodies struct {
+	bodies map[string]*bodyState
+	disk   *bodiesOnDisk
+	note   string
+}
+
+// startReads begins reading what applyWarm needs of the saved state.
+func (b *Builder) startReads(w *warm) {
+	w.bodies, w.destOK = make(chan warmBodies, 1), make(chan bool, 1)
+	go func() {
+		bodies, disk, note := b.readBodies(w.state)
+		w.bodies <- warmBodies{bodies, disk, note}
+	}()
+	go func() { w.destOK <- b.destMatches(w.state) }()
 }
 
 // stateNames are the files of the state for this Builder's options.
@@ -178,6 +201,7 @@ func (b *Builder) startWarm(r *run) *Result {
 		return b.noChangeResult(r, st)
 	}
 	b.warm = w
+	b.startReads(w)
 	for _, c := range w.changed {
 		r.changed[c] = true
 	}
@@ -269,9 +293,10 @@ func (b *Builder) applyWarm(r *run) {
 			return
 		}
 	}
-	bodies, disk, note := b.readBodies(st)
-	if note != "" {
-		r.stateNote = note
+	read := <-w.bodies
+	bodies, disk := read.bodies, read.disk
+	if read.note != "" {
+		r.stateNote = read.note
 		return
 	}
 	for p, ps := range b.posts {
@@ -282,7 +307,7 @@ func (b *Builder) applyWarm(r *run) {
 		}
 	}
 	b.disk = disk
-	if b.destMatches(st) {
+	if <-w.destOK {
 		b.restorePages(st)
 	} else if b.savesPages() {
 		b.restoreSavedPages(r, st, len(w.changed) == 0)
