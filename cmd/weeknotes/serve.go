@@ -102,6 +102,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			Preview:  true,
 			// A warm start then serves the saved pages at once.
 			SavePages: true,
+			// The first build touches the whole heap, which huge pages
+			// make cheaper (see adviseHugePages); the preview then keeps
+			// its pages in memory. The site is measured by the build's own
+			// scan of its inputs, rather than walked once more first.
+			SourceSize: func(n int64) { adviseHugePages(int(memoryLimitFor(n))) },
 		}),
 		Source:     root,
 		Watch:      watch,
@@ -112,14 +117,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			return nil
 		},
-		// The first build touches the whole heap, which huge pages make
-		// cheaper (see adviseHugePages); the preview then keeps its pages
-		// in memory. Measuring the site walks every file: done once the
-		// pages the last run saved are answering.
-		BeforeFirstBuild: func() { adviseHugePages(int(memoryLimitFor(sourceBytes(root)))) },
-		AllowedHosts:     allowedHosts(*bind, *allowHost),
-		BasePath:         basePath,
-		Log:              stdout,
+		AllowedHosts: allowedHosts(*bind, *allowHost),
+		BasePath:     basePath,
+		Log:          stdout,
 	})
 	if *open {
 		// The browser's request waits for the first build.

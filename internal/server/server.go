@@ -79,10 +79,6 @@ type Options struct {
 	BasePath        string        // path prefix the site is served under: "" or e.g. "/blog"
 	Log             io.Writer     // where build reports go; nil discards them
 	Debounce        time.Duration // quiet time after the last file event before a rebuild; 0 means DefaultDebounce
-	// BeforeFirstBuild, when set, runs once the saved site (if any) is
-	// answering and before the first build: preparation that need not
-	// delay the first page.
-	BeforeFirstBuild func()
 }
 
 // Server is a running preview. Its ServeHTTP answers from the last good
@@ -203,9 +199,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 
 	s.serveSaved()
-	if s.opts.BeforeFirstBuild != nil {
-		s.opts.BeforeFirstBuild()
-	}
 	s.build(ctx, batch{all: true})
 	var serveErr error
 loop:
