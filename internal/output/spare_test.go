@@ -354,3 +354,35 @@ func FuzzSpareRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestPutChanged shows that a file put as known to differ is written
+// without being compared: even with the old bytes, it is a new file.
+func TestPutChanged(t *testing.T) {
+	ctx := context.Background()
+	dest := filepath.Join(t.TempDir(), "site")
+	if _, err := WriteDir(ctx, files("a.html", "a", "b.html", "b"), dest, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(filepath.Join(dest, "a.html"))
+	w, err := NewWriter(dest, Options{LinkOld: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	w.PutChanged("a.html", []byte("a"), nil)
+	w.Put("b.html", []byte("b"), nil)
+	st, err := w.Commit(ctx, files("a.html", "a", "b.html", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (Stats{Written: 1, Unchanged: 1}) {
+		t.Errorf("stats %+v", st)
+	}
+	after, _ := os.Stat(filepath.Join(dest, "a.html"))
+	if os.SameFile(before, after) {
+		t.Error("a file put as changed was kept")
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "a.html")); string(data) != "a" {
+		t.Errorf("a.html = %q", data)
+	}
+}

@@ -86,6 +86,7 @@ type job struct {
 	p       string
 	data    []byte
 	release func() // called once data is written; may be nil
+	changed bool   // the old tree's file is known to have other bytes
 }
 
 // writers is how many files are written at once. Two writers let the
@@ -130,7 +131,7 @@ func NewWriter(dest string, opts Options) (*Writer, error) {
 		w.done.Go(func() {
 			w.awaitLinks()
 			for j := range w.jobs {
-				err := w.writeData(j.p, j.data)
+				err := w.writeData(j.p, j.data, j.changed)
 				if j.release != nil {
 					j.release()
 				}
@@ -177,6 +178,17 @@ func (w *Writer) prepare() error {
 // called once data has been written and is no longer needed. A bad path is
 // reported by Commit.
 func (w *Writer) Put(p string, data []byte, release func()) *File {
+	return w.put(p, data, release, false)
+}
+
+// PutChanged is Put for a file that the caller knows differs from the old
+// tree's at p (a record of the last build gives another hash): it is
+// written without reading the old one to compare.
+func (w *Writer) PutChanged(p string, data []byte, release func()) *File {
+	return w.put(p, data, release, true)
+}
+
+func (w *Writer) put(p string, data []byte, release func(), changed bool) *File {
 	f := &File{Size: int64(len(data)), Hash: xxhash.Sum64(data), Source: filepath.Join(w.pl.dest, filepath.FromSlash(p))}
 	if err := w.claim(p); err != nil {
 		w.fail(err)
@@ -185,7 +197,7 @@ func (w *Writer) Put(p string, data []byte, release func()) *File {
 		}
 		return f
 	}
-	w.jobs <- job{p: p, data: data, release: release}
+	w.jobs <- job{p: p, data: data, release: release, changed: changed}
 	return f
 }
 
@@ -405,7 +417,7 @@ func (w *Writer) writeRest(ctx context.Context, rest []string, out *Output) erro
 				}
 				var err error
 				if f.Data != nil || f.Source == "" {
-					err = w.writeData(p, f.Data)
+					err = w.writeData(p, f.Data, false)
 				} else {
 					err = w.copyFile(p, f.Source)
 				}
@@ -447,8 +459,8 @@ func (w *Writer) Abort() {
 
 // writeData writes data at p in the new tree, or links the old tree's file
 // when it has these bytes already.
-func (w *Writer) writeData(p string, data []byte) error {
-	if w.old.files[p] {
+func (w *Writer) writeData(p string, data []byte, changed bool) error {
+	if w.old.files[p] && !changed {
 		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
 		if have, err := fileio.ReadFile(prev); err == nil && bytes.Equal(have, data) {
 			w.keepSame(p)

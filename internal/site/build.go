@@ -216,6 +216,7 @@ type run struct {
 
 	save   *stateSave        // the state being written, until write takes it
 	stage  *staging          // where pages go as they render, with Options.StreamTo
+	onDisk *Output           // the last build's files, as in the output folder, when the saved state says so; else nil
 	early  *earlyStaging     // the staging being prepared while the build goes on, until renderPages takes it
 	out    *Output           // the built site
 	prints map[string]uint64 // output path → fingerprint of its inputs
@@ -410,6 +411,9 @@ func (b *Builder) renderPages(r *run) error {
 		if r.stage, err = b.staging(r); err != nil {
 			return err
 		}
+		if b.lastOnDisk {
+			r.onDisk = b.last
+		}
 	}
 	work := b.generatedWork(r, gens)
 	work = append(work, b.sitePageWork(r)...)
@@ -518,7 +522,19 @@ func (r *run) put(p string, data []byte, release func()) *File {
 		}
 		return f
 	}
-	return r.stage.put(p, data, release)
+	return r.stage.put(p, data, release, r.differsOnDisk(p, data))
+}
+
+// differsOnDisk reports whether the output folder's file at p is known,
+// from the saved state, to hold other bytes than data: then it need not be
+// read to be compared. A page re-rendered because what it shows changed
+// usually differs; one whose bytes came out the same is compared as usual.
+func (r *run) differsOnDisk(p string, data []byte) bool {
+	if r.onDisk == nil {
+		return false
+	}
+	f := r.onDisk.Files[p]
+	return f != nil && (f.Size != int64(len(data)) || f.Hash != hashBytes(data))
 }
 
 // add records one rendered file of the output.

@@ -98,8 +98,14 @@ func (b *Builder) staging(r *run) (*staging, error) {
 	return b.newStaging(false)
 }
 
-// put queues one file; see output.Writer.Put.
-func (s *staging) put(p string, data []byte, release func()) *File { return s.w.Put(p, data, release) }
+// put queues one file; see output.Writer.Put. With changed, the output
+// folder's file is known to differ (output.Writer.PutChanged).
+func (s *staging) put(p string, data []byte, release func(), changed bool) *File {
+	if changed {
+		return s.w.PutChanged(p, data, release)
+	}
+	return s.w.Put(p, data, release)
+}
 
 // commit writes the rest of out and switches the new tree into place; the
 // old tree is removed in the background until wait.
