@@ -62,19 +62,6 @@ type markerID struct {
 	mtime    int64 // nanoseconds
 }
 
-// readMarkerID identifies the marker at p.
-func readMarkerID(p string) (markerID, error) {
-	info, err := os.Lstat(p)
-	if err != nil {
-		return markerID{}, err
-	}
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok || !info.Mode().IsRegular() {
-		return markerID{}, errors.New("no file identity on this system")
-	}
-	return markerID{dev: uint64(st.Dev), ino: uint64(st.Ino), size: info.Size(), mtime: info.ModTime().UnixNano()}, nil
-}
-
 func (r *spareRecord) bytes() []byte {
 	var b bytes.Buffer
 	b.WriteString(spareVersion)
@@ -244,6 +231,9 @@ func (w *Writer) dropSpare() {
 // build, with changed, the paths where the new site's file is not the
 // one in dir. What fails leaves no record, so the next build removes it.
 func (pl *place) keepSpare(dir string, changed []string, files int) error {
+	if !spareSupported {
+		return errors.ErrUnsupported
+	}
 	if err := os.MkdirAll(pl.spareDir, 0o755); err != nil {
 		return err
 	}
