@@ -497,6 +497,7 @@ func (s *stateSave) finish(b *Builder, ok bool) error {
 		return err
 	}
 	b.disk = onDisk(s.shards, s.ids)
+	pruneStates(b.opts.CacheDir, strings.TrimSuffix(strings.TrimPrefix(small, "build-"), ".state"))
 	return nil
 }
 

@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/weeknotes/weeknotes/internal/config"
 )
@@ -612,5 +614,47 @@ func TestSourceSize(t *testing.T) {
 	}
 	if !slices.Equal(got, []int64{want}) {
 		t.Errorf("reported %v, want [%d]", got, want)
+	}
+}
+
+// TestPruneStates shows that the cache keeps the state of the sets of
+// options saved last, the current one whatever its age, and the temporary
+// files of running processes, and nothing else of the states.
+func TestPruneStates(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	keys := []string{"a1", "b2", "c3", "d4", "e5", "f6"} // saved in this order
+	for i, k := range keys {
+		names := []string{"build-" + k + ".state", "posts-" + k + ".state", "pages-" + k + ".state", "bodies-" + k + "-00.state", "bodies-" + k + "-31.state"}
+		for _, n := range names {
+			writeSource(t, dir, n, "x")
+			mt := base.Add(time.Duration(i) * time.Hour)
+			if err := os.Chtimes(filepath.Join(dir, n), mt, mt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	others := []string{"highlight.cache", "notes.txt", "build-NOTHEX.state",
+		"bodies-e5-07.state.tmp-" + strconv.Itoa(os.Getpid())}
+	for _, n := range others {
+		writeSource(t, dir, n, "x")
+	}
+	// A process id that no process has: above the kernel's maximum.
+	writeSource(t, dir, "bodies-e5-07.state.tmp-2147483647", "x")
+	pruneStates(dir, "a1")
+	var got []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	var want []string
+	for _, k := range []string{"a1", "d4", "e5", "f6"} {
+		want = append(want, "build-"+k+".state", "posts-"+k+".state", "pages-"+k+".state", "bodies-"+k+"-00.state", "bodies-"+k+"-31.state")
+	}
+	want = append(want, others...)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("left\n%q\nwant\n%q", got, want)
 	}
 }
