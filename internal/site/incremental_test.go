@@ -658,3 +658,31 @@ func TestPruneStates(t *testing.T) {
 		t.Errorf("left\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestHiddenIncludeLeavesBuildFoldersOut builds a Jekyll site whose
+// include: takes every hidden file, into a folder inside it, three times:
+// the cache and the folders a build keeps beside its output (the spare)
+// are never part of the site.
+func TestHiddenIncludeLeavesBuildFoldersOut(t *testing.T) {
+	dir := t.TempDir()
+	writeSource(t, dir, "_config.yml", "title: Hidden\nurl: https://example.org\nauthor: Ann\ninclude: [\".*\"]\n")
+	writeSource(t, dir, "_posts/2024-01-01-a.md", "---\ntitle: A\n---\nA.\n")
+	writeSource(t, dir, ".well-known/security.txt", "Contact: ann@example.org\n")
+	for i := range 3 {
+		writeSource(t, dir, "_posts/2024-01-02-b.md", fmt.Sprintf("---\ntitle: B\n---\nB %d.\n", i))
+		res := stateBuild(t, dir, filepath.Join(dir, "_site"), filepath.Join(dir, CacheDirName))
+		var paths []string
+		for p := range res.Output.Files {
+			paths = append(paths, p)
+		}
+		slices.Sort(paths)
+		if !slices.Contains(paths, ".well-known/security.txt") {
+			t.Errorf("build %d: the site's own hidden file is missing: %q", i, paths)
+		}
+		for _, p := range paths {
+			if strings.Contains(p, "weeknotes-") || strings.HasPrefix(p, "_site") {
+				t.Errorf("build %d: %s is in the site", i, p)
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/liquid"
 	"github.com/weeknotes/weeknotes/internal/markdown"
+	"github.com/weeknotes/weeknotes/internal/output"
 )
 
 // The site's own pages and files: everything outside the posts that a
@@ -62,12 +63,18 @@ func (b *Builder) loadSiteFiles(diags *diag.List) {
 
 // notSiteFiles are the folders of the source that are never the site's
 // own files: the output, when it is inside the source (a streamed build's
-// destination, or the default site/ of an earlier build).
+// destination, or the default site/ of an earlier build), the folders a
+// build keeps beside it, and the cache. They are hidden, and so left out
+// anyway, unless a Jekyll site's include: names hidden files.
 func (b *Builder) notSiteFiles() []string {
 	var skip []string
+	dirs := []string{b.opts.CacheDir}
 	if b.opts.StreamTo != "" {
-		if rel, ok := inside(b.opts.Source, b.opts.StreamTo); ok {
-			skip = append(skip, rel)
+		dirs = append(append(dirs, b.opts.StreamTo), output.Beside(b.opts.StreamTo)...)
+	}
+	for _, d := range dirs {
+		if rel, ok := inside(b.opts.Source, d); ok && d != "" {
+			skip = append(skip, filepath.ToSlash(rel))
 		}
 	}
 	// weeknotes build writes to <source>/site by default; its feed.xml
