@@ -49,12 +49,19 @@ func (e *LockedError) Error() string {
 		e.Owner, e.Since.UTC().Format(time.RFC3339), LockKey, StaleLockAfter)
 }
 
+// ErrLockLost is the cause of a Guard context's end when the lock was
+// found taken over (another publish forced it, or deleted it) while this
+// publish held it.
+var ErrLockLost = errors.New("the publish lock was taken over by another publish")
+
 // Lock is a held lock on a target.
 type Lock struct {
 	bucket *blob.Bucket
 	info   lockInfo
 	stop   chan struct{}
 	done   chan struct{}
+	lost   chan struct{} // closed when a renewal finds the lock another's
+	holder string        // who holds it then
 }
 
 // LockOptions say how to take a lock.
@@ -62,6 +69,8 @@ type LockOptions struct {
 	Now         func() time.Time // the clock; nil means time.Now
 	ForceUnlock bool             // take the lock even if another publish holds it
 	Warn        func(string)     // told when a stale or forced lock is taken over; may be nil
+
+	ticks <-chan time.Time // when to renew, for tests; nil means every lockRenewEvery
 }
 
 // AcquireLock takes the target's lock, or returns a *LockedError naming
@@ -71,12 +80,12 @@ func AcquireLock(ctx context.Context, bucket *blob.Bucket, opts LockOptions) (*L
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	l := &Lock{bucket: bucket, info: lockInfo{Owner: lockOwner(), Token: newToken()}}
+	l := &Lock{bucket: bucket, info: lockInfo{Owner: lockOwner(), Token: newToken()}, lost: make(chan struct{})}
 	for attempt := 0; ; attempt++ {
 		l.info.Time = opts.Now()
 		err := l.write(ctx, true)
 		if err == nil {
-			l.renew(opts.Now)
+			l.renew(opts.Now, opts.ticks)
 			return l, nil
 		}
 		if gcerrors.Code(err) != gcerrors.FailedPrecondition || attempt > 0 {
@@ -114,23 +123,60 @@ func (l *Lock) write(ctx context.Context, ifNotExist bool) error {
 }
 
 // renew rewrites the lock's time now and then, so that a long publish is
-// never taken for a killed one.
-func (l *Lock) renew(now func() time.Time) {
+// never taken for a killed one. Each renewal first reads the lock: one
+// that another publish has taken over (--force-unlock, or a clock that
+// made this one look stale) is never written over, and the publish is
+// told (Guard) to stop. The storage services offer no conditional write
+// but create-if-absent, so a takeover in the moment between that read and
+// the write is still overwritten; it is found at the next renewal.
+func (l *Lock) renew(now func() time.Time, ticks <-chan time.Time) {
 	l.stop, l.done = make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(l.done)
-		t := time.NewTicker(lockRenewEvery)
-		defer t.Stop()
+		if ticks == nil {
+			t := time.NewTicker(lockRenewEvery)
+			defer t.Stop()
+			ticks = t.C
+		}
 		for {
 			select {
 			case <-l.stop:
 				return
-			case <-t.C:
+			case <-ticks:
+				held, err := readLock(context.Background(), l.bucket)
+				switch {
+				case gcerrors.Code(err) == gcerrors.NotFound:
+					l.holder = "a publish that removed it"
+					close(l.lost)
+					return
+				case err != nil:
+					continue // unreadable now: a failed renewal only shortens the lock's life
+				case held.Token != l.info.Token:
+					l.holder = held.Owner
+					close(l.lost)
+					return
+				}
 				l.info.Time = now()
-				_ = l.write(context.Background(), false) // a failed renewal only shortens the lock's life
+				_ = l.write(context.Background(), false)
 			}
 		}
 	}()
+}
+
+// Guard returns a context that ends, with ErrLockLost as its cause, when
+// the lock is found taken over: the publish stops at its next step rather
+// than change the target beside another.
+func (l *Lock) Guard(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	go func() {
+		select {
+		case <-l.lost:
+			<-l.done // holder is set
+			cancel(fmt.Errorf("%w (%s)", ErrLockLost, l.holder))
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { cancel(context.Canceled) }
 }
 
 // Release deletes the lock if it is still this publish's.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -89,4 +90,86 @@ func TestLock(t *testing.T) {
 	if err := b.Release(ctx); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestLockLost shows that a publish whose lock another one took over
+// (--force-unlock) or removed never writes over it when it renews, and
+// that its Guard context ends with ErrLockLost, naming the other; and
+// that renewals of a lock nobody touched keep it this publish's.
+func TestLockLost(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2024, 2, 5, 9, 0, 0, 0, time.UTC)
+	var tick atomic.Int64
+	clock := func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) }
+	for _, tt := range []struct {
+		name  string
+		other func(t *testing.T, bucket *blob.Bucket) string // takes the lock; returns the owner to expect
+	}{
+		{"taken over", func(t *testing.T, bucket *blob.Bucket) string {
+			l, err := AcquireLock(ctx, bucket, LockOptions{Now: clock, ForceUnlock: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			close(l.stop) // it holds the lock without renewing it
+			<-l.done
+			return l.info.Owner
+		}},
+		{"removed", func(t *testing.T, bucket *blob.Bucket) string {
+			if err := bucket.Delete(ctx, LockKey); err != nil {
+				t.Fatal(err)
+			}
+			return "removed"
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bucket, err := blob.OpenBucket(ctx, "mem://")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer bucket.Close()
+			ticks := make(chan time.Time)
+			mine, err := AcquireLock(ctx, bucket, LockOptions{Now: clock, ticks: ticks})
+			if err != nil {
+				t.Fatal(err)
+			}
+			guarded, stop := mine.Guard(ctx)
+			defer stop()
+			// A renewal while nobody else touches it keeps it this
+			// publish's, with a new time.
+			first := readLockInfo(t, bucket)
+			ticks <- start
+			for readLockInfo(t, bucket).Time.Equal(first.Time) {
+				time.Sleep(time.Millisecond) // the renewal is on its way
+			}
+			if got := readLockInfo(t, bucket); got.Token != mine.info.Token {
+				t.Fatalf("renewed lock is %+v", got)
+			}
+			owner := tt.other(t, bucket)
+			ticks <- start
+			<-guarded.Done()
+			cause := context.Cause(guarded)
+			if !errors.Is(cause, ErrLockLost) || !strings.Contains(cause.Error(), owner) {
+				t.Errorf("cause %v, want ErrLockLost naming %q", cause, owner)
+			}
+			if tt.name == "taken over" {
+				if got := readLockInfo(t, bucket); got.Token == mine.info.Token {
+					t.Error("a renewal wrote over the lock that another publish took")
+				}
+			} else if ok, _ := bucket.Exists(ctx, LockKey); ok {
+				t.Error("a renewal put back a lock that was removed")
+			}
+			if err := mine.Release(ctx); err == nil {
+				t.Error("Release of a lost lock said nothing")
+			}
+		})
+	}
+}
+
+func readLockInfo(t *testing.T, bucket *blob.Bucket) lockInfo {
+	t.Helper()
+	info, err := readLock(context.Background(), bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
 }

@@ -100,6 +100,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	} else {
 		o.say("Publishing %s to %s", o.Dir, target)
 	}
+	work := ctx // the publish's own steps: they stop when the lock is lost
 	if !o.DryRun {
 		// Taken before planning: a plan made while another publish
 		// changes the target would be out of date when applied.
@@ -114,13 +115,18 @@ func Run(ctx context.Context, o RunOptions) error {
 				fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %v\n", err)
 			}
 		}()
+		// Should another publish take the lock over meanwhile, this one
+		// stops at its next upload or delete.
+		var stop context.CancelFunc
+		work, stop = lock.Guard(ctx)
+		defer stop()
 	}
 	// Read through fileio.DirFS: a link in the site that leads outside it,
 	// and anything but a regular file, is an error at its path, never
 	// uploaded.
-	plan, err := NewPlan(ctx, fileio.DirFS(o.Dir), bucket, PlanOptions{Rules: NewRules(cfg.Headers), Force: o.Force, Workers: o.Workers})
+	plan, err := NewPlan(work, fileio.DirFS(o.Dir), bucket, PlanOptions{Rules: NewRules(cfg.Headers), Force: o.Force, Workers: o.Workers})
 	if err != nil {
-		return err
+		return lockLost(work, err)
 	}
 	for _, w := range plan.Warnings {
 		fmt.Fprintf(o.Stderr, "weeknotes publish: warning: %s\n", w)
@@ -130,9 +136,20 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 	// What changed is invalidated even when the publish failed part way:
 	// readers should not be served old copies of what did change.
-	changed, err := o.apply(ctx, plan, bucket, target)
+	changed, err := o.apply(work, plan, bucket, target)
+	err = lockLost(work, err)
 	if ierr := o.invalidate(ctx, cdn, changed, target); ierr != nil {
 		return errors.Join(err, ierr)
+	}
+	return err
+}
+
+// lockLost returns, for an err that ended a publish whose context work
+// ended because its lock was taken over, the error that says so; any other
+// err as it is.
+func lockLost(work context.Context, err error) error {
+	if cause := context.Cause(work); err != nil && errors.Is(cause, ErrLockLost) {
+		return fmt.Errorf("stopped: %w; what this publish changed until then may be mixed with the other's, so publish again once that one is done", cause)
 	}
 	return err
 }
