@@ -386,3 +386,36 @@ func TestPutChanged(t *testing.T) {
 		t.Errorf("a.html = %q", data)
 	}
 }
+
+// TestSpareAfterReplacedFile replaces a file of the destination that the
+// last build did not change, by hand and with a new file (as rsync does,
+// not through the old inode), holding the bytes the next build writes
+// there: the spare still has the file before, which the build must not
+// keep.
+func TestSpareAfterReplacedFile(t *testing.T) {
+	ctx := context.Background()
+	dest := filepath.Join(t.TempDir(), "site")
+	for _, body := range []string{"one", "two"} {
+		if _, err := WriteDir(ctx, files("index.html", body, "a.html", "a"), dest, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmp := filepath.Join(filepath.Dir(dest), "x")
+	os.WriteFile(tmp, []byte("a2"), 0o644)
+	if err := os.Rename(tmp, filepath.Join(dest, "a.html")); err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(dest, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	w.Put("index.html", []byte("three"), nil)
+	w.Put("a.html", []byte("a2"), nil)
+	if _, err := w.Commit(ctx, files("index.html", "three", "a.html", "a2")); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "a.html")); string(data) != "a2" {
+		t.Fatalf("a.html = %q, want the new bytes", data)
+	}
+}

@@ -461,7 +461,7 @@ func (w *Writer) Abort() {
 // when it has these bytes already.
 func (w *Writer) writeData(p string, data []byte, changed bool) error {
 	if w.old.files[p] && !changed {
-		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
+		prev := w.oldCopy(p)
 		if have, err := fileio.ReadFile(prev); err == nil && bytes.Equal(have, data) {
 			w.keepSame(p)
 			return nil
@@ -473,6 +473,23 @@ func (w *Writer) writeData(p string, data []byte, changed bool) error {
 	}
 	w.written.Add(1)
 	return nil
+}
+
+// oldCopy is the old tree's file at p to compare new bytes with: the one
+// linked into the new tree at the start, which is the file kept when they
+// are the same, or else the destination's, which is linked at Commit. The
+// two are one file but where something replaced the destination's since
+// the spare was made (see spare.go).
+func (w *Writer) oldCopy(p string) string {
+	if w.linking != nil {
+		w.mu.Lock()
+		linked := w.linked[p]
+		w.mu.Unlock()
+		if linked {
+			return filepath.Join(w.pl.newDir, filepath.FromSlash(p))
+		}
+	}
+	return filepath.Join(w.pl.real, filepath.FromSlash(p))
 }
 
 // keepSame records that the old tree's file at p has the right bytes: the
@@ -530,7 +547,7 @@ func (w *Writer) copyFile(p, src string) error {
 	}
 	defer in.Close()
 	if w.old.files[p] {
-		prev := filepath.Join(w.pl.real, filepath.FromSlash(p))
+		prev := w.oldCopy(p)
 		if same, _ := sameFile(prev, in, info.Size()); same {
 			w.keepSame(p)
 			return nil
