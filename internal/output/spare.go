@@ -31,8 +31,9 @@ import (
 // would have made (Options.LinkOld), for the cost of the change.
 //
 // The record is trusted only for the destination it was written against:
-// it names the destination's marker by device, inode, size and time (a
-// switch always writes a new marker), and the number of files the marker
+// it names the destination's marker by device, inode, size and time
+// (every switch writes the marker, so its time moves), and the number of
+// files the marker
 // records, which the walk of the destination must find all there. Where
 // anything differs (the site was copied, a file removed by hand, kept
 // entries such as .git, a build killed while it patched the spare), the
@@ -55,7 +56,7 @@ type spareRecord struct {
 	changed []string // paths where the destination's file is not the spare's
 }
 
-// markerID identifies one marker file: every switch creates a new one.
+// markerID identifies one marker file as one switch wrote it.
 type markerID struct {
 	dev, ino uint64
 	size     int64
@@ -129,9 +130,10 @@ func (w *Writer) takeSpare() (*spareRecord, error) {
 	if err := os.Rename(filepath.Join(w.pl.spareDir, "tree"), w.pl.newDir); err != nil {
 		return nil, removeOurs(w.pl.spareDir)
 	}
-	// What is left is the spare's marker and .gitignore; a switch makes
-	// them anew.
-	return r, removeOurs(w.pl.spareDir)
+	// What is left is the spare's marker and .gitignore, which a switch
+	// writes anew: one that stays changes nothing.
+	_ = removeOurs(w.pl.spareDir)
+	return r, nil
 }
 
 // patchSpare makes the spare, moved into place as the new tree, what
@@ -157,7 +159,6 @@ func (w *Writer) patchSpare(r *spareRecord) {
 	for p := range w.old.files {
 		w.linked[p] = true
 	}
-	w.fromSpare = true
 }
 
 // unlinkChanged removes the spare's files at the changed paths, and the

@@ -65,9 +65,8 @@ type Writer struct {
 	evicting sync.Mutex // held while links in the way of a path are unlinked
 
 	// spare is the record of the spare tree that prepare moved into place
-	// as the new tree, for patchSpare; fromSpare says that it was patched.
-	spare     *spareRecord
-	fromSpare bool
+	// as the new tree, for patchSpare.
+	spare *spareRecord
 
 	// removing is closed once the old tree, switched out, is removed and
 	// the destination unlocked; nil until Switch switches.
