@@ -61,8 +61,8 @@ func sourceBytes(root string, skip ...string) int64 {
 		}
 		if d.IsDir() {
 			// Hidden folders and other tools' packages are never read as
-			// content (content leaves out node_modules and vendor too).
-			if p != absRoot && (d.Name()[0] == '.' || d.Name() == "node_modules" || d.Name() == "vendor" || skipped[p]) {
+			// content.
+			if p != absRoot && (content.NeverContent(d.Name()) || skipped[p]) {
 				return filepath.SkipDir
 			}
 			return nil

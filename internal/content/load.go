@@ -256,6 +256,14 @@ func within(p, dir string) bool {
 	return dir != "" && (p == dir || strings.HasPrefix(p, dir+"/"))
 }
 
+// NeverContent reports whether a folder of this name never holds a site's
+// content, wherever it is: hidden folders (.git, caches) and the folders
+// of other tools' packages (node_modules, vendor). What sizes a site
+// leaves them out.
+func NeverContent(dir string) bool {
+	return strings.HasPrefix(dir, ".") || dir == "node_modules" || dir == "vendor"
+}
+
 // ignoredName reports whether Jekyll leaves out a file or folder of this
 // name, wherever it is: hidden, special (_), Emacs's (#) and backup (~)
 // files, and the folders of Ruby's and Node's packages.

@@ -170,16 +170,11 @@ func (b *Builder) reportSize(inputs map[string]inputPrint) {
 	b.opts.SourceSize(total)
 }
 
-// ignoredForSize reports whether the site path rel is in a hidden folder,
-// node_modules or vendor.
+// ignoredForSize reports whether the site path rel is in a folder that
+// never holds content (content.NeverContent).
 func ignoredForSize(rel string) bool {
 	dirs := strings.Split(rel, "/")
-	for _, d := range dirs[:len(dirs)-1] {
-		if strings.HasPrefix(d, ".") || d == "node_modules" || d == "vendor" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(dirs[:len(dirs)-1], content.NeverContent)
 }
 
 // startWarm runs before the first build of a Builder with a cache folder:
