@@ -686,3 +686,30 @@ func TestHiddenIncludeLeavesBuildFoldersOut(t *testing.T) {
 		}
 	}
 }
+
+// FuzzStateFileKey reads any name as a cache file's: pruneStates removes
+// files by what it says, so a name it accepts must be one of the state's
+// own (a kind, a hexadecimal key, ".state", perhaps a shard number and a
+// temporary suffix), with no separator in it.
+func FuzzStateFileKey(f *testing.F) {
+	for _, name := range []string{"build-1a2b.state", "bodies-ff-07.state", "posts-0.state.tmp-42", "highlight.cache", "pages-.state", "bodies-a.state", "build-../x.state"} {
+		f.Add(name)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		key, tmp, ok := stateFileKey(name)
+		if !ok {
+			return
+		}
+		if key == "" || strings.Trim(key, "0123456789abcdef") != "" || strings.ContainsAny(name, `/\`) {
+			t.Fatalf("%q: key %q accepted", name, key)
+		}
+		base, _, _ := strings.Cut(name, ".state")
+		if !strings.HasPrefix(name, "build-"+key+".state") && !strings.HasPrefix(name, "posts-"+key+".state") &&
+			!strings.HasPrefix(name, "pages-"+key+".state") && !strings.HasPrefix(base, "bodies-"+key+"-") {
+			t.Fatalf("%q: not a state file of key %q", name, key)
+		}
+		if tmp != strings.Contains(name, ".tmp-") {
+			t.Fatalf("%q: temporary %v", name, tmp)
+		}
+	})
+}
