@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // spareState says what is in dest's spare: its record, and its tree's
@@ -355,9 +357,10 @@ func FuzzSpareRecord(f *testing.F) {
 	})
 }
 
-// TestPutChanged shows that a file put as known to differ is written
-// without being compared: even with the old bytes, it is a new file.
-func TestPutChanged(t *testing.T) {
+// TestPutRecorded shows that a file put with a record of other bytes is
+// written without being compared: even with the old bytes, it is a new
+// file; with the record's bytes it is compared, and kept.
+func TestPutRecorded(t *testing.T) {
 	ctx := context.Background()
 	dest := filepath.Join(t.TempDir(), "site")
 	if _, err := WriteDir(ctx, files("a.html", "a", "b.html", "b"), dest, Options{}); err != nil {
@@ -369,8 +372,8 @@ func TestPutChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Abort()
-	w.PutChanged("a.html", []byte("a"), nil)
-	w.Put("b.html", []byte("b"), nil)
+	w.PutRecorded("a.html", []byte("a"), nil, &File{Size: 1, Hash: 1})
+	w.PutRecorded("b.html", []byte("b"), nil, &File{Size: 1, Hash: xxhash.Sum64String("b")})
 	st, err := w.Commit(ctx, files("a.html", "a", "b.html", "b"))
 	if err != nil {
 		t.Fatal(err)

@@ -177,18 +177,16 @@ func (w *Writer) prepare() error {
 // called once data has been written and is no longer needed. A bad path is
 // reported by Commit.
 func (w *Writer) Put(p string, data []byte, release func()) *File {
-	return w.put(p, data, release, false)
+	return w.PutRecorded(p, data, release, nil)
 }
 
-// PutChanged is Put for a file that the caller knows differs from the old
-// tree's at p (a record of the last build gives another hash): it is
-// written without reading the old one to compare.
-func (w *Writer) PutChanged(p string, data []byte, release func()) *File {
-	return w.put(p, data, release, true)
-}
-
-func (w *Writer) put(p string, data []byte, release func(), changed bool) *File {
+// PutRecorded is Put with what a record of the last build says the old
+// tree holds at p (its Size and Hash; nil when nothing is known): when the
+// new bytes' differ, they are written without reading the old file to
+// compare.
+func (w *Writer) PutRecorded(p string, data []byte, release func(), old *File) *File {
 	f := &File{Size: int64(len(data)), Hash: xxhash.Sum64(data), Source: filepath.Join(w.pl.dest, filepath.FromSlash(p))}
+	changed := old != nil && (old.Size != f.Size || old.Hash != f.Hash)
 	if err := w.claim(p); err != nil {
 		w.fail(err)
 		if release != nil {

@@ -522,19 +522,14 @@ func (r *run) put(p string, data []byte, release func()) *File {
 		}
 		return f
 	}
-	return r.stage.put(p, data, release, r.differsOnDisk(p, data))
-}
-
-// differsOnDisk reports whether the output folder's file at p is known,
-// from the saved state, to hold other bytes than data: then it need not be
-// read to be compared. A page re-rendered because what it shows changed
-// usually differs; one whose bytes came out the same is compared as usual.
-func (r *run) differsOnDisk(p string, data []byte) bool {
-	if r.onDisk == nil {
-		return false
+	// A page re-rendered because what it shows changed usually differs
+	// from the output folder's, which the record then says without the
+	// file being read.
+	var old *File
+	if r.onDisk != nil {
+		old = r.onDisk.Files[p]
 	}
-	f := r.onDisk.Files[p]
-	return f != nil && (f.Size != int64(len(data)) || f.Hash != hashBytes(data))
+	return r.stage.put(p, data, release, old)
 }
 
 // add records one rendered file of the output.

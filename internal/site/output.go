@@ -98,13 +98,10 @@ func (b *Builder) staging(r *run) (*staging, error) {
 	return b.newStaging(false)
 }
 
-// put queues one file; see output.Writer.Put. With changed, the output
-// folder's file is known to differ (output.Writer.PutChanged).
-func (s *staging) put(p string, data []byte, release func(), changed bool) *File {
-	if changed {
-		return s.w.PutChanged(p, data, release)
-	}
-	return s.w.Put(p, data, release)
+// put queues one file; see output.Writer.PutRecorded: old, when not nil,
+// is the output folder's file at p as the saved state records it.
+func (s *staging) put(p string, data []byte, release func(), old *File) *File {
+	return s.w.PutRecorded(p, data, release, old)
 }
 
 // commit writes the rest of out and switches the new tree into place; the
