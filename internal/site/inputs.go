@@ -113,7 +113,8 @@ func absSkips(skip []string) map[string]bool {
 
 // listInputs lists every file under absRoot but those in skipped folders
 // and version-control folders. Their details are read later, on all
-// cores: one lstat after another took 10 ms of every build at 5,000 posts.
+// cores: one lstat after another made the scan of 5,000 posts take 23-27 ms
+// instead of 16-18.
 func listInputs(absRoot string, skipped map[string]bool) []inputEntry {
 	var entries []inputEntry
 	_ = filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
