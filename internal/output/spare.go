@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"syscall"
 
 	"github.com/weeknotes/weeknotes/internal/fileio"
 )
@@ -162,38 +161,17 @@ func (w *Writer) patchSpare(r *spareRecord) {
 }
 
 // unlinkChanged removes the spare's files at the changed paths, and the
-// folders they leave empty.
+// folders they leave empty, as a build unlinks the old links it does not
+// keep (unlinkNew). A path where something stays (a folder that holds
+// more than changed paths) fails the patch.
 func (w *Writer) unlinkChanged(changed []string) error {
 	for _, p := range changed {
-		full := filepath.Join(w.pl.newDir, filepath.FromSlash(p))
-		info, err := os.Lstat(full)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+		w.unlinkNew(p, ".")
+		if _, err := os.Lstat(filepath.Join(w.pl.newDir, filepath.FromSlash(p))); !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s stays in the spare: %v", p, err)
 		}
-		if err != nil {
-			return err
-		}
-		if info.IsDir() {
-			// Its files were changed paths too, unlinked before it, and
-			// took it with them unless something else is in it.
-			return fmt.Errorf("%s is a folder in the spare", p)
-		}
-		if err := os.Remove(full); err != nil {
-			return err
-		}
-		w.removeEmptyAbove(p)
 	}
 	return nil
-}
-
-// removeEmptyAbove removes the folders above the new tree's path p that
-// are empty, deepest first.
-func (w *Writer) removeEmptyAbove(p string) {
-	for d := filepath.Dir(filepath.FromSlash(p)); d != "."; d = filepath.Dir(d) {
-		if syscall.Rmdir(filepath.Join(w.pl.newDir, d)) != nil {
-			return
-		}
-	}
 }
 
 // linkChanged links the destination's file at each changed path that it
