@@ -39,31 +39,33 @@ func newPlace(dest string) (*place, error) {
 	if real == filepath.Dir(real) {
 		return nil, fmt.Errorf("output folder %s is the root of the file system: %w", dest, ErrDest)
 	}
-	parent, base := filepath.Dir(real), filepath.Base(real)
-	return &place{
-		dest: dest, real: real, parent: parent,
-		newDir:   filepath.Join(parent, "."+base+".weeknotes-new"),
-		oldDir:   filepath.Join(parent, "."+base+".weeknotes-old"),
-		spareDir: filepath.Join(parent, "."+base+".weeknotes-spare"),
-	}, nil
+	parent := filepath.Dir(real)
+	beside := besideDirs(real)
+	return &place{dest: dest, real: real, parent: parent, newDir: beside[0], oldDir: beside[1], spareDir: beside[2]}, nil
 }
 
-// Beside lists the hidden folders a build of dest makes beside it: the
-// tree being built, the old one on its way out, and the spare. None of
-// them is ever an input of the site.
-// The paths are dest's folder as given, made absolute, so that they
-// compare with the paths of a walk of the source.
+// besideDirs names the hidden folders a build of the destination dest
+// makes beside it: the tree being built, the old one on its way out (where
+// the switch is two renames), and the spare.
+func besideDirs(dest string) [3]string {
+	parent, base := filepath.Dir(dest), filepath.Base(dest)
+	var out [3]string
+	for i, suffix := range []string{".weeknotes-new", ".weeknotes-old", ".weeknotes-spare"} {
+		out[i] = filepath.Join(parent, "."+base+suffix)
+	}
+	return out
+}
+
+// Beside lists besideDirs for dest as given, made absolute rather than
+// with its links resolved, so that they compare with the paths of a walk
+// of the source: none of them is ever an input of the site.
 func Beside(dest string) []string {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil
 	}
-	parent, base := filepath.Split(abs)
-	var out []string
-	for _, suffix := range []string{".weeknotes-new", ".weeknotes-old", ".weeknotes-spare"} {
-		out = append(out, filepath.Join(parent, "."+base+suffix))
-	}
-	return out
+	beside := besideDirs(abs)
+	return beside[:]
 }
 
 // realPath resolves the symbolic links of the longest part of abs that
