@@ -13,7 +13,6 @@ import (
 	"github.com/weeknotes/weeknotes/internal/diag"
 	"github.com/weeknotes/weeknotes/internal/liquid"
 	"github.com/weeknotes/weeknotes/internal/markdown"
-	"github.com/weeknotes/weeknotes/internal/output"
 )
 
 // The site's own pages and files: everything outside the posts that a
@@ -62,17 +61,13 @@ func (b *Builder) loadSiteFiles(diags *diag.List) {
 }
 
 // notSiteFiles are the folders of the source that are never the site's
-// own files: the output, when it is inside the source (a streamed build's
-// destination, or the default site/ of an earlier build), the folders a
-// build keeps beside it, and the cache. They are hidden, and so left out
+// own files: those that are not inputs either (scanSkips: the output, the
+// folders a build keeps beside it, the cache), and the default site/ of an
+// earlier build. They are hidden, and so left out
 // anyway, unless a Jekyll site's include: names hidden files.
 func (b *Builder) notSiteFiles() []string {
 	var skip []string
-	dirs := []string{b.opts.CacheDir}
-	if b.opts.StreamTo != "" {
-		dirs = append(append(dirs, b.opts.StreamTo), output.Beside(b.opts.StreamTo)...)
-	}
-	for _, d := range dirs {
+	for _, d := range b.scanSkips() {
 		if rel, ok := inside(b.opts.Source, d); ok && d != "" {
 			skip = append(skip, filepath.ToSlash(rel))
 		}
